@@ -1,0 +1,193 @@
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { parseClientConfig } from '../nodes/shared/auth/clientConfig';
+import { tokenEngine } from '../nodes/shared/auth/tokenEngine';
+import { CLASSIC_SSO_TOKEN_URL, DEFAULT_BASE_URL, REGIONAL_BASE_URLS } from '../nodes/shared/config';
+
+/** The freshest token for these credential values: this process's cache, else the one n8n stored. */
+function currentAccessToken(credentials: ICredentialDataDecryptedObject): string {
+	try {
+		const cached = tokenEngine.peek(parseClientConfig(credentials));
+		if (cached && cached.expiresAt > Date.now()) return cached.accessToken;
+	} catch {
+		// Invalid credential values: the stored token (if any) is all there is.
+	}
+	return typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+}
+
+export class HpeGreenLakeApi implements ICredentialType {
+	name = 'hpeGreenLakeApi';
+
+	displayName = 'HPE GreenLake API';
+
+	icon: Icon = { light: 'file:../icons/greenlake.svg', dark: 'file:../icons/greenlake.dark.svg' };
+
+	documentationUrl = 'https://developer.greenlake.hpe.com/docs/greenlake/guides/public/authentication/authentication';
+
+	httpRequestNode = {
+		name: 'HPE GreenLake',
+		docsUrl: 'https://developer.greenlake.hpe.com/docs/greenlake/services/',
+		apiBaseUrlPlaceholder: DEFAULT_BASE_URL,
+	};
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description:
+				'Of your personal API client: GreenLake → Manage Workspace → Personal API clients → the client → Client ID',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'Shown once when the API client is created (or its secret is reset). Any length: GreenLake secrets are opaque and may grow.',
+		},
+		{
+			displayName: 'Workspace ID',
+			name: 'workspaceId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
+			description:
+				'The workspace the API client was created in (for MSPs: the MSP workspace). GreenLake → Manage Workspace → Workspace ID. With or without hyphens.',
+		},
+		{
+			displayName: 'Token Issuer',
+			name: 'issuer',
+			type: 'options',
+			default: 'workspace',
+			options: [
+				{
+					name: 'Workspace Issuer (Recommended)',
+					value: 'workspace',
+					description: '{Base URL}/authorization/v2/oauth2/{workspace ID}/token; required for MSP tenant tokens',
+				},
+				{
+					name: 'Classic SSO Issuer',
+					value: 'sso',
+					description: `${CLASSIC_SSO_TOKEN_URL}, for older service-specific API clients`,
+				},
+				{ name: 'Custom Token URL', value: 'custom', description: 'The Token URL shown for the API client in GreenLake' },
+			],
+		},
+		{
+			displayName: 'Token URL',
+			name: 'tokenUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://global.api.greenlake.hpe.com/authorization/v2/oauth2/<workspace ID>/token',
+			displayOptions: { show: { issuer: ['custom'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'options',
+			default: DEFAULT_BASE_URL,
+			options: [...REGIONAL_BASE_URLS, { name: 'Custom', value: 'custom' }],
+			description: 'Where API calls go. The same API client works for the platform and the regional services.',
+		},
+		{
+			displayName: 'Custom Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://us-west.api.greenlake.hpe.com',
+			description: 'https is required (plain http only for a loopback address, such as a local sandbox)',
+			displayOptions: { show: { baseUrl: ['custom'] } },
+		},
+		{
+			displayName: 'Client Authentication',
+			name: 'clientAuthentication',
+			type: 'options',
+			default: 'body',
+			options: [
+				{ name: 'In the Request Body (as in HPE\'s Samples)', value: 'body' },
+				{ name: 'HTTP Basic Authentication', value: 'basic' },
+			],
+		},
+		{
+			displayName: 'Additional Allowed Hosts',
+			name: 'allowedHosts',
+			type: 'string',
+			default: '',
+			placeholder: 'us1.data.cloud.hpe.com',
+			description:
+				'Comma-separated hosts, besides the Base URL and *.api.greenlake.hpe.com, that may receive the token (https only)',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Access Token Expires At',
+			name: 'accessTokenExpiresAt',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: 0,
+		},
+		{
+			displayName: 'Access Token Fingerprint',
+			name: 'accessTokenFingerprint',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+	];
+
+	/**
+	 * n8n calls this when the stored token is empty, after a 401, and for the credential test. It goes through the
+	 * package's one token engine, so n8n's HTTP Request node, this package's nodes and the credential share a token.
+	 * A non-empty incoming token means n8n saw it refused (or is testing): it is dropped before asking again.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		const config = parseClientConfig(credentials);
+		if (typeof credentials.accessToken === 'string' && credentials.accessToken !== '') {
+			tokenEngine.invalidate(config, credentials.accessToken);
+		}
+		const token = await tokenEngine.getToken(this.helpers.httpRequest.bind(this.helpers), config);
+		tokenEngine.markPersisted(config, token.accessToken);
+		return {
+			accessToken: token.accessToken,
+			accessTokenExpiresAt: token.expiresAt,
+			accessTokenFingerprint: token.fingerprint,
+		};
+	}
+
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, Authorization: `Bearer ${currentAccessToken(credentials)}` },
+	});
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ $credentials.baseUrl === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.baseUrl }}`,
+			url: `={{ "/workspaces/v1/workspaces/" + $credentials.workspaceId.replace(/-/g, "").toLowerCase() }}`,
+			method: 'GET',
+		},
+	};
+}

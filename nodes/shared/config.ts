@@ -1,0 +1,75 @@
+/**
+ * Facts about GreenLake that more than one module needs. Sources: the GreenLake developer portal and HPE's
+ * published OpenAPI specs (see the README's "Sources" section).
+ */
+
+export const PACKAGE_USER_AGENT = 'n8n-nodes-hpe-greenlake/0.1 (+https://www.npmjs.com/package/n8n-nodes-hpe-greenlake)';
+
+export const CREDENTIAL_TYPE = 'hpeGreenLakeApi';
+
+export const DEFAULT_BASE_URL = 'https://global.api.greenlake.hpe.com';
+export const CLASSIC_SSO_TOKEN_URL = 'https://sso.common.cloud.hpe.com/as/token.oauth2';
+export const WORKSPACE_ISSUER_PATH = '/authorization/v2/oauth2/{workspaceId}/token';
+
+/** Base URLs offered in the credential; the same personal API client works on each. */
+export const REGIONAL_BASE_URLS: Array<{ name: string; value: string }> = [
+	{ name: 'GreenLake Platform (Global)', value: DEFAULT_BASE_URL },
+	{ name: 'US West (Compute Ops Management, Data Services, …)', value: 'https://us-west.api.greenlake.hpe.com' },
+	{ name: 'EU Central (Compute Ops Management, Data Services, …)', value: 'https://eu-central.api.greenlake.hpe.com' },
+	{ name: 'EU West (Data Services, Sustainability Insight Center)', value: 'https://eu-west.api.greenlake.hpe.com' },
+	{ name: 'AP Northeast (Compute Ops Management, Data Services, …)', value: 'https://ap-northeast.api.greenlake.hpe.com' },
+];
+
+/**
+ * Hosts a bearer token may be sent to besides the credential's own base URL host: GreenLake/HPE API hosts.
+ * A host matches when it equals one of these or ends with "." + one of them.
+ */
+export const TRUSTED_API_HOST_SUFFIXES = ['api.greenlake.hpe.com', 'cloud.hpe.com', 'api.central.arubanetworks.com'];
+
+/** GreenLake platform tokens live 15 minutes; tokens of other HPE services 120 minutes. */
+export const GREENLAKE_TOKEN_LIFETIME_S = 900;
+export const SERVICE_TOKEN_LIFETIME_S = 7200;
+
+/** A token is used only while more than this is left (see tokenEngine.refreshMarginMs for the rule). */
+export const DEFAULT_REFRESH_SKEW_S = 60;
+
+export const CLIENT_SECRET_MIN_LENGTH = 16;
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** Maximum and default `limit` per list endpoint (HPE OpenAPI specs), longest prefix wins. */
+export const PAGE_SIZES: Array<{ path: string; max: number; default: number }> = [
+	{ path: '/audit-log/v1/logs', max: 2000, default: 50 },
+	{ path: '/audit-log/v2beta1/logs', max: 2000, default: 50 },
+	{ path: '/devices/v1/devices', max: 2000, default: 2000 },
+	{ path: '/devices/v2beta1/devices', max: 500, default: 100 },
+	{ path: '/subscriptions/v1/subscriptions', max: 200, default: 50 },
+	{ path: '/identity/v1/users', max: 600, default: 300 },
+	{ path: '/workspaces/v1/msp-tenants', max: 300, default: 300 },
+	{ path: '/locations/v1/locations', max: 2000, default: 100 },
+	{ path: '/tags/v1/tags', max: 100, default: 100 },
+	{ path: '/tags/v1/tag-resources', max: 100, default: 100 },
+	{ path: '/authorization/v1beta1/role-assignments', max: 200, default: 100 },
+	{ path: '/service-catalog/v1/service-managers', max: 2000, default: 2000 },
+	{ path: '/reporting/v1/report-exports-metadata', max: 100, default: 10 },
+	{ path: '/events/v1beta1/webhooks', max: 200, default: 200 },
+	{ path: '/events/v1beta1/subscriptions', max: 10, default: 10 },
+	{ path: '/compute-ops-mgmt/v1/servers', max: 100, default: 100 },
+];
+/** Page size for list endpoints not in the table: GreenLake's smallest common maximum. */
+export const FALLBACK_PAGE_SIZE = 100;
+
+/** Audit-log queries report at most this many matches (`total`); more are flagged by `remainingRecords`. */
+export const AUDIT_LOG_RESULT_CAP = 10_000;
+/** GreenLake keeps audit logs for about three months. */
+export const AUDIT_LOG_RETENTION_DAYS = 90;
+
+export const RETRY_DEFAULTS = {
+	maxRetries: 5,
+	maxWaitSeconds: 120,
+	baseBackoffMs: 500,
+	maxBackoffMs: 30_000,
+};
+
+export const TOKEN_ENDPOINT_MAX_RETRIES = 3;

@@ -1,0 +1,232 @@
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { IssuedToken } from '../auth/tokenEngine';
+import { tokenEngine } from '../auth/tokenEngine';
+import { PACKAGE_USER_AGENT, RETRY_DEFAULTS, TRUSTED_API_HOST_SUFFIXES } from '../config';
+import { greenLakeApiError, toNodeError } from '../http/errors';
+import { backoffDelayMs, header, rateLimitBucket, serverRequestedDelayMs, sharedPacer } from '../http/rateLimit';
+import type { GreenLakeContext, GreenLakeSession } from './session';
+import { sendAndPersistToken, sendWithToken } from './session';
+
+export interface GreenLakeRequestOptions {
+	method: IHttpRequestMethods;
+	/** A path relative to the credential's base URL ("/devices/v1/devices") or a full URL on an allowed host. */
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[] | string;
+	headers?: IDataObject;
+	/** Tenant workspace (32 hex) for MSP calls; omitted = the credential's workspace. */
+	workspaceId?: string;
+	timeoutMs?: number;
+	/** Retries after 429, 5xx and network failures. */
+	maxRetries?: number;
+	/** Upper bound on the total time spent waiting for rate limits and backoff, in seconds. */
+	maxWaitSeconds?: number;
+	itemIndex?: number;
+}
+
+export interface GreenLakeResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+	url: string;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** Network failures that happen before a request leaves this machine: safe to retry even for POST/PATCH. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
+const TRANSIENT_NETWORK_CODES = new Set([
+	...NOT_SENT_CODES,
+	'ECONNRESET',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+function isAllowedHost(url: URL, session: GreenLakeSession): boolean {
+	const base = new URL(session.config.baseUrl);
+	if (url.origin === base.origin) return true;
+	const host = url.hostname.toLowerCase();
+	if (session.config.extraAllowedHosts.some((allowed) => allowed === host || allowed === url.host.toLowerCase())) {
+		return url.protocol === 'https:' || url.origin === base.origin;
+	}
+	return url.protocol === 'https:' && TRUSTED_API_HOST_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
+}
+
+/**
+ * Builds the request URL and refuses, before anything is sent, any host the token must not reach: only the
+ * credential's base URL host, GreenLake/HPE API hosts and hosts the user listed in the credential are allowed.
+ */
+export function resolveRequestUrl(ctx: GreenLakeContext, session: GreenLakeSession, target: string, itemIndex?: number): URL {
+	const text = target.trim();
+	if (text.startsWith('/')) return new URL(session.config.baseUrl + text);
+	if (!/^https?:\/\//i.test(text)) {
+		throw new NodeOperationError(ctx.getNode(), `Path "${text}" must start with "/" or be a full https:// URL`, {
+			description: 'Use a path relative to the credential\'s Base URL, for example /devices/v1/devices.',
+			itemIndex,
+		});
+	}
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new NodeOperationError(ctx.getNode(), `"${text}" is not a valid URL`, { itemIndex });
+	}
+	if (!isAllowedHost(url, session)) {
+		throw new NodeOperationError(ctx.getNode(), `Refusing to send the GreenLake token to ${url.host}`, {
+			description: `The token is sent only to the credential's Base URL (${new URL(session.config.baseUrl).host}) and HPE GreenLake API hosts (*.api.greenlake.hpe.com). If ${url.host} is an HPE API host, add it to "Additional Allowed Hosts" in the credential.`,
+			itemIndex,
+		});
+	}
+	return url;
+}
+
+function networkErrorCode(error: unknown): string {
+	let current = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	const message = String((error as { message?: unknown })?.message ?? '');
+	if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	return 'EUNKNOWN';
+}
+
+function isJsonResponse(response: IN8nHttpFullResponse): boolean {
+	return /json/i.test(header(response.headers as IDataObject, 'content-type') ?? '');
+}
+
+async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	return await promise.then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+}
+
+async function acquireToken(ctx: GreenLakeContext, session: GreenLakeSession, workspaceId: string | undefined, itemIndex?: number): Promise<IssuedToken> {
+	const result = await settle(
+		tokenEngine.getToken(ctx.helpers.httpRequest.bind(ctx.helpers), session.config, { workspaceId, stored: session.stored }),
+	);
+	if (!result.ok) throw toNodeError(ctx.getNode(), result.error, itemIndex) as Error;
+	return result.value;
+}
+
+/**
+ * One GreenLake API call: token from the shared engine, pacing by the rate-limit budget, retries (429 by the server's
+ * reset hints; 5xx and network failures with backoff for idempotent methods, and for others only when the request
+ * surely never left), one re-mint after a 401, and GreenLake's error body turned into a NodeApiError.
+ */
+export async function greenLakeRequest(
+	ctx: GreenLakeContext,
+	session: GreenLakeSession,
+	options: GreenLakeRequestOptions,
+): Promise<GreenLakeResponse> {
+	const itemIndex = options.itemIndex;
+	const method = options.method.toUpperCase() as IHttpRequestMethods;
+	const url = resolveRequestUrl(ctx, session, options.url, itemIndex);
+	const maxRetries = options.maxRetries ?? RETRY_DEFAULTS.maxRetries;
+	const maxWaitMs = (options.maxWaitSeconds ?? RETRY_DEFAULTS.maxWaitSeconds) * 1000;
+	const workspaceId = options.workspaceId === session.config.workspaceId ? undefined : options.workspaceId;
+	const bucket = rateLimitBucket(method, url, workspaceId ?? session.config.workspaceId);
+	const displayPath = url.pathname;
+
+	const request: IHttpRequestOptions = {
+		method,
+		url: url.toString(),
+		qs: options.qs,
+		body: options.body,
+		headers: { Accept: 'application/json', 'User-Agent': PACKAGE_USER_AGENT, ...(options.headers ?? {}) },
+		json: typeof options.body !== 'string',
+		timeout: options.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// A redirect must not carry the token to another host.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
+
+	let waitedMs = 0;
+	let retries = 0;
+	let reauthenticated = false;
+	const waitOrGiveUp = async (delayMs: number): Promise<boolean> => {
+		if (retries >= maxRetries || waitedMs + delayMs > maxWaitMs) return false;
+		retries += 1;
+		waitedMs += delayMs;
+		await sleep(delayMs);
+		return true;
+	};
+
+	for (;;) {
+		const token = await acquireToken(ctx, session, workspaceId, itemIndex);
+
+		// Wait for the window to reset rather than provoke a 429 when the budget is spent.
+		for (let pause = sharedPacer.reserve(bucket); pause > 0; pause = sharedPacer.reserve(bucket)) {
+			if (waitedMs + pause > maxWaitMs) {
+				throw new NodeOperationError(ctx.getNode(), `GreenLake rate limit for ${method} ${displayPath}: the window resets in ${Math.ceil(pause / 1000)} s, beyond Max Wait`, {
+					description: 'Raise Max Wait (seconds) in the node options, or spread the work over time.',
+					itemIndex,
+				});
+			}
+			waitedMs += pause;
+			await sleep(pause);
+		}
+
+		const persist = workspaceId === undefined && !token.persisted;
+		const sent = await settle(persist ? sendAndPersistToken(ctx, session, request) : sendWithToken(ctx, request, token.accessToken));
+		if (!sent.ok) {
+			const code = networkErrorCode(sent.error);
+			const retryable = IDEMPOTENT.has(method) ? TRANSIENT_NETWORK_CODES.has(code) : NOT_SENT_CODES.has(code);
+			if (retryable && (await waitOrGiveUp(backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs)))) continue;
+			throw new NodeApiError(
+				ctx.getNode(),
+				{ message: `${method} ${displayPath}: ${code}` },
+				{
+					message: `Could not reach GreenLake (${code}) for ${method} ${displayPath}`,
+					description: IDEMPOTENT.has(method) || !retryable
+						? 'Check the network, proxy and the Base URL of the credential.'
+						: 'The request may have reached GreenLake, so it was not repeated automatically. Check the result in GreenLake before retrying.',
+					itemIndex,
+				},
+			);
+		}
+		const response = sent.value;
+		if (persist && response.statusCode !== 401) tokenEngine.markPersisted(session.config, token.accessToken);
+		sharedPacer.observe(bucket, response.headers as IDataObject);
+		const status = response.statusCode;
+
+		if (status >= 200 && status < 300) {
+			if (typeof response.body === 'string' && isJsonResponse(response) && response.body !== '') {
+				if (IDEMPOTENT.has(method) && (await waitOrGiveUp(backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs)))) continue;
+				throw new NodeApiError(ctx.getNode(), { message: 'Malformed JSON' }, {
+					message: `GreenLake answered ${method} ${displayPath} with malformed JSON`,
+					description: 'This is usually transient. Retry later; if it persists, report the time and path to HPE support.',
+					httpCode: String(status),
+					itemIndex,
+				});
+			}
+			return { statusCode: status, headers: response.headers as IDataObject, body: response.body, url: url.toString() };
+		}
+		if (status === 401 && !reauthenticated) {
+			// The token expired early or was revoked: drop it (if no one replaced it yet) and try once with a new one.
+			reauthenticated = true;
+			tokenEngine.invalidate(session.config, token.accessToken, workspaceId ?? session.config.workspaceId);
+			session.stored = undefined;
+			continue;
+		}
+		if (status === 429) {
+			const delay = serverRequestedDelayMs(response.headers as IDataObject, response.body) ??
+				backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs);
+			if (await waitOrGiveUp(delay)) continue;
+		} else if (RETRYABLE_STATUS.has(status) && IDEMPOTENT.has(method)) {
+			const delay = serverRequestedDelayMs(undefined, response.body) ??
+				backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs);
+			if (await waitOrGiveUp(delay)) continue;
+		}
+		throw greenLakeApiError(ctx.getNode(), status, response.body, { method, path: displayPath, itemIndex });
+	}
+}

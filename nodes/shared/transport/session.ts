@@ -1,0 +1,113 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ClientConfig } from '../auth/clientConfig';
+import { normalizeWorkspaceId, parseClientConfig } from '../auth/clientConfig';
+import type { StoredToken } from '../auth/tokenEngine';
+import { CREDENTIAL_TYPE } from '../config';
+import { toNodeError } from '../http/errors';
+
+/** Every n8n context a GreenLake call can come from. */
+export type GreenLakeContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+/** The credential, read and validated once per execution, and the token another process may have stored in it. */
+export interface GreenLakeSession {
+	config: ClientConfig;
+	stored?: StoredToken;
+	/** The decrypted credential data, kept to hand to n8n when a freshly minted token should be persisted. */
+	credentialData: ICredentialDataDecryptedObject;
+}
+
+export function storedTokenOf(data: ICredentialDataDecryptedObject): StoredToken | undefined {
+	const accessToken = typeof data.accessToken === 'string' ? data.accessToken : '';
+	const expiresAt = Number(data.accessTokenExpiresAt);
+	const fingerprint = typeof data.accessTokenFingerprint === 'string' ? data.accessTokenFingerprint : '';
+	if (accessToken === '' || !Number.isFinite(expiresAt) || fingerprint === '') return undefined;
+	return { accessToken, expiresAt, fingerprint };
+}
+
+export async function openSession(ctx: GreenLakeContext, itemIndex = 0): Promise<GreenLakeSession> {
+	const credentialData = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE, itemIndex);
+	let config: ClientConfig;
+	try {
+		config = parseClientConfig(credentialData);
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error, itemIndex) as NodeOperationError;
+	}
+	return { config, stored: storedTokenOf(credentialData), credentialData };
+}
+
+/**
+ * Resolves the Workspace parameter (a resource locator: the credential's workspace, an MSP tenant from the list, or an
+ * id) to a 32-hex id; undefined means the credential's own workspace.
+ */
+export function resolveWorkspaceId(ctx: GreenLakeContext, value: unknown, itemIndex: number): string | undefined {
+	const raw = typeof value === 'object' && value !== null ? (value as IDataObject).value : value;
+	if (raw === undefined || raw === null || raw === '' || raw === 'credential') return undefined;
+	const id = normalizeWorkspaceId(raw);
+	if (!id) {
+		throw new NodeOperationError(ctx.getNode(), `Workspace "${String(raw)}" is not a valid workspace ID`, {
+			description: 'A workspace ID is 32 hexadecimal characters, with or without hyphens. Pick the tenant from the list instead.',
+			itemIndex,
+		});
+	}
+	return id;
+}
+
+/** Sends with a bearer token we set ourselves (the common path). */
+export async function sendWithToken(
+	ctx: GreenLakeContext,
+	options: IHttpRequestOptions,
+	accessToken: string,
+): Promise<IN8nHttpFullResponse> {
+	return (await ctx.helpers.httpRequest({
+		...options,
+		headers: { ...options.headers, Authorization: `Bearer ${accessToken}` },
+	})) as IN8nHttpFullResponse;
+}
+
+/**
+ * Sends through n8n's credential machinery with the stored token blanked, which makes n8n call the credential's
+ * preAuthentication (served from the engine's cache, no new mint) and persist the result, encrypted, in its credential
+ * store: other processes (queue-mode workers) then adopt that token instead of minting their own.
+ */
+export async function sendAndPersistToken(
+	ctx: GreenLakeContext,
+	session: GreenLakeSession,
+	options: IHttpRequestOptions,
+): Promise<IN8nHttpFullResponse> {
+	return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+		credentialsDecrypted: {
+			id: '',
+			name: '',
+			type: CREDENTIAL_TYPE,
+			data: { ...session.credentialData, accessToken: '' },
+		},
+	})) as IN8nHttpFullResponse;
+}
+
+/** The workspace chosen with the shared Workspace/Tenant parameters; undefined = the credential's own. */
+export function selectedWorkspaceId(
+	ctx: GreenLakeContext,
+	scope: unknown,
+	tenant: unknown,
+	itemIndex: number,
+): string | undefined {
+	if (scope !== 'tenant') return undefined;
+	const id = resolveWorkspaceId(ctx, tenant, itemIndex);
+	if (!id) {
+		throw new NodeOperationError(ctx.getNode(), 'Tenant is empty', {
+			description: 'Pick an MSP tenant from the list or enter its workspace ID, or set Workspace to "Credential\'s Workspace".',
+			itemIndex,
+		});
+	}
+	return id;
+}
