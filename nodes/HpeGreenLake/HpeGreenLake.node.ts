@@ -1,0 +1,61 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { workspaceProperties } from '../shared/descriptions/workspace.description';
+import { apiRequestDescription } from './actions/apiRequest';
+import { auditLogDescription } from './actions/auditLog';
+import { requestOptionsProperty } from './actions/common';
+import { deviceDescription } from './actions/device';
+import { subscriptionDescription } from './actions/subscription';
+import { userDescription } from './actions/user';
+import { workspaceDescription } from './actions/workspace';
+import { searchTenants } from '../shared/methods/listSearch';
+import { router } from './actions/router';
+
+export class HpeGreenLake implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HPE GreenLake',
+		name: 'hpeGreenLake',
+		icon: { light: 'file:../../icons/greenlake.svg', dark: 'file:../../icons/greenlake.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["resource"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Call the HPE GreenLake cloud platform APIs: audit logs, devices, subscriptions, users, workspaces and MSP tenants',
+		defaults: { name: 'HPE GreenLake' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'hpeGreenLakeApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'auditLog',
+				options: [
+					{ name: 'API Request', value: 'apiRequest', description: 'Any GreenLake endpoint, with the managed token' },
+					{ name: 'Audit Log', value: 'auditLog' },
+					{ name: 'Device', value: 'device' },
+					{ name: 'Subscription', value: 'subscription' },
+					{ name: 'User', value: 'user' },
+					{ name: 'Workspace', value: 'workspace' },
+				],
+			},
+			...apiRequestDescription,
+			...auditLogDescription,
+			...deviceDescription,
+			...subscriptionDescription,
+			...userDescription,
+			...workspaceDescription,
+			...workspaceProperties,
+			requestOptionsProperty,
+		],
+	};
+
+	methods = { listSearch: { searchTenants } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

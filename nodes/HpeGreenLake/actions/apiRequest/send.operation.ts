@@ -1,0 +1,243 @@
+import type { IDataObject, IHttpRequestMethods, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, jsonParse, updateDisplayOptions } from 'n8n-workflow';
+
+import { waitForAsyncOperation } from '../../../shared/transport/asyncOperation';
+import { pageItems, paginate } from '../../../shared/transport/pagination';
+import { greenLakeRequest } from '../../../shared/transport/request';
+import type { OperationContext } from '../common';
+import { requestDefaults, toItems } from '../common';
+
+const METHODS: IHttpRequestMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		default: 'GET',
+		options: METHODS.map((method) => ({ name: method, value: method })),
+	},
+	{
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		required: true,
+		default: '/devices/v1/devices',
+		placeholder: '/devices/v1/devices',
+		description:
+			"Relative to the credential's Base URL, or a full https URL on a GreenLake API host (the token is never sent elsewhere)",
+	},
+	{
+		displayName: 'Pagination',
+		name: 'pagination',
+		type: 'options',
+		default: 'off',
+		displayOptions: { show: { method: ['GET'] } },
+		options: [
+			{ name: 'Off', value: 'off', description: 'One request, as sent' },
+			{ name: 'Return All', value: 'all', description: 'Follow offset/limit to the end at the endpoint\'s maximum page size' },
+			{ name: 'Up to a Limit', value: 'limit', description: 'Follow offset/limit until Limit items' },
+		],
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { method: ['GET'], pagination: ['limit'] } },
+	},
+	{
+		displayName: 'Query Parameters',
+		name: 'query',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Parameter',
+		default: {},
+		options: [
+			{
+				displayName: 'Parameter',
+				name: 'parameter',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Query Parameters (JSON)',
+		name: 'queryJson',
+		type: 'json',
+		default: '',
+		description: 'More query parameters as a JSON object, merged over the ones above',
+	},
+	{
+		displayName: 'Headers',
+		name: 'headers',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Header',
+		default: {},
+		options: [
+			{
+				displayName: 'Header',
+				name: 'header',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Body (JSON)',
+		name: 'body',
+		type: 'json',
+		default: '',
+		displayOptions: { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'sendOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Body Content Type',
+				name: 'contentType',
+				type: 'options',
+				default: 'application/json',
+				options: [
+					{ name: 'JSON', value: 'application/json' },
+					{ name: 'JSON Merge Patch', value: 'application/merge-patch+json', description: 'What GreenLake PATCH endpoints expect' },
+				],
+			},
+			{
+				displayName: 'Full Response',
+				name: 'fullResponse',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output status code and headers with the body (one item per request)',
+			},
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 0,
+				description: 'Override the page size used for pagination (0 = the endpoint\'s documented maximum)',
+			},
+			{
+				displayName: 'Split Items',
+				name: 'splitItems',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to output each element of a list response\'s "items" as its own item',
+			},
+			{
+				displayName: 'Wait for Completion',
+				name: 'waitForCompletion',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to follow a 202 + Location answer until the asynchronous operation ends, and output its final status',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['apiRequest'], operation: ['send'] } }, properties);
+
+function parseJsonParameter(ctx: OperationContext, name: string, label: string, itemIndex: number): IDataObject | IDataObject[] | undefined {
+	const raw = ctx.fn.getNodeParameter(name, itemIndex, '');
+	if (raw === '' || raw === undefined || raw === null) return undefined;
+	if (typeof raw === 'object') return raw as IDataObject;
+	const text = String(raw).trim();
+	if (text === '') return undefined;
+	return jsonParse<IDataObject>(text, {
+		errorMessage: `${label} is not valid JSON`,
+	});
+}
+
+function pairs(ctx: OperationContext, name: string, key: string, itemIndex: number): IDataObject {
+	const collection = ctx.fn.getNodeParameter(name, itemIndex, {}) as IDataObject;
+	const result: IDataObject = {};
+	for (const entry of (collection[key] as IDataObject[] | undefined) ?? []) {
+		if (entry.name) result[String(entry.name)] = entry.value;
+	}
+	return result;
+}
+
+export async function execute(ctx: OperationContext, itemIndex: number): Promise<INodeExecutionData[]> {
+	const node = ctx.fn.getNode();
+	const method = String(ctx.fn.getNodeParameter('method', itemIndex, 'GET')).toUpperCase() as IHttpRequestMethods;
+	if (!METHODS.includes(method)) {
+		throw new NodeOperationError(node, `Method "${method}" is not supported`, { description: `Use one of ${METHODS.join(', ')}.`, itemIndex });
+	}
+	const path = String(ctx.fn.getNodeParameter('path', itemIndex, '')).trim();
+	const options = ctx.fn.getNodeParameter('sendOptions', itemIndex, {}) as IDataObject;
+	let queryJson: IDataObject | IDataObject[] | undefined;
+	let body: IDataObject | IDataObject[] | undefined;
+	try {
+		queryJson = parseJsonParameter(ctx, 'queryJson', 'Query Parameters (JSON)', itemIndex);
+		body = method === 'GET' ? undefined : parseJsonParameter(ctx, 'body', 'Body (JSON)', itemIndex);
+	} catch (error) {
+		throw new NodeOperationError(node, (error as Error).message, { description: 'Check the JSON syntax (quotes around names, no trailing commas).', itemIndex });
+	}
+	if (Array.isArray(queryJson)) {
+		throw new NodeOperationError(node, 'Query Parameters (JSON) must be a JSON object', { itemIndex });
+	}
+	const request = {
+		...requestDefaults(ctx, itemIndex),
+		method,
+		url: path,
+		qs: { ...pairs(ctx, 'query', 'parameter', itemIndex), ...(queryJson ?? {}) },
+		headers: {
+			...(body !== undefined ? { 'Content-Type': String(options.contentType ?? 'application/json') } : {}),
+			...pairs(ctx, 'headers', 'header', itemIndex),
+		},
+		body,
+	};
+	const splitItems = options.splitItems !== false;
+	const pagination = method === 'GET' ? String(ctx.fn.getNodeParameter('pagination', itemIndex, 'off')) : 'off';
+
+	if (pagination !== 'off' && !options.fullResponse) {
+		const limit = pagination === 'limit' ? (ctx.fn.getNodeParameter('limit', itemIndex, 50) as number) : undefined;
+		if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+			throw new NodeOperationError(node, `Limit must be a whole number of at least 1 (got ${limit})`, { itemIndex });
+		}
+		const pageSize = Number(options.pageSize) > 0 ? Number(options.pageSize) : undefined;
+		const results: INodeExecutionData[] = [];
+		for await (const page of paginate(ctx.fn, ctx.session, request, { returnAll: pagination === 'all', limit, pageSize })) {
+			if (splitItems) results.push(...toItems(page, itemIndex));
+			else results.push(...toItems([{ items: page }], itemIndex));
+		}
+		return results;
+	}
+
+	const response = await greenLakeRequest(ctx.fn, ctx.session, request);
+	if (options.waitForCompletion && response.statusCode === 202) {
+		const operation = await waitForAsyncOperation(ctx.fn, ctx.session, response, {
+			workspaceId: request.workspaceId,
+			maxWaitSeconds: request.maxWaitSeconds ?? 120,
+			itemIndex,
+		});
+		return toItems([operation], itemIndex);
+	}
+	if (options.fullResponse) {
+		return toItems([{ statusCode: response.statusCode, headers: response.headers, body: response.body as IDataObject }], itemIndex);
+	}
+	const responseBody = response.body;
+	if (splitItems && responseBody && typeof responseBody === 'object' && Array.isArray((responseBody as IDataObject).items)) {
+		return toItems(pageItems(responseBody), itemIndex);
+	}
+	if (Array.isArray(responseBody)) return toItems(responseBody as IDataObject[], itemIndex);
+	if (responseBody === undefined || responseBody === '' || responseBody === null) {
+		return toItems([{ statusCode: response.statusCode }], itemIndex);
+	}
+	return toItems([typeof responseBody === 'object' ? (responseBody as IDataObject) : { body: responseBody as string }], itemIndex);
+}
+
+export const send = { description, execute };
