@@ -1,0 +1,30 @@
+// The mutable state shared by the server, issuers and API handlers of one sandbox instance.
+import type { Counters } from './counters';
+import type { DataStore } from './data';
+import type { DeviceOperations } from './api/devices';
+import type { FaultQueue } from './faults';
+import type { RateLimiter } from './rateLimit';
+import type { TokenStore } from './tokens';
+
+export interface ResolvedOptions {
+	tokenTtlSeconds: number | undefined;
+	rateWindowSeconds: number;
+	retryAfterHeader: boolean;
+	omitExpiresIn: boolean;
+	latencyMs: number;
+	asyncOperationPolls: number;
+	asyncOperationMs: number;
+	hyphenatedWorkspaceIds: boolean;
+	auditBareSortDirection: 'asc' | 'desc';
+}
+
+export interface SandboxState {
+	options: ResolvedOptions;
+	url: string;
+	tokens: TokenStore;
+	data: DataStore;
+	limiter: RateLimiter;
+	faults: FaultQueue;
+	counters: Counters;
+	deviceOps: DeviceOperations;
+}

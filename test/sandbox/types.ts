@@ -1,0 +1,118 @@
+// Shared types of the GreenLake sandbox. Kept free of runtime code so every module can import them.
+
+export type RateLimitBucket =
+	| 'workspaces.mspTenants'
+	| 'workspaces.get'
+	| 'audit.list'
+	| 'audit.get'
+	| 'devices.list'
+	| 'devices.get'
+	| 'devices.patch'
+	| 'devices.asyncOperations'
+	| 'devices.v2beta1'
+	| 'subscriptions.list'
+	| 'subscriptions.get'
+	| 'users.list'
+	| 'users.get'
+	| 'locations.list'
+	| 'locations.get';
+
+export interface SandboxOptions {
+	/** default 0 (free port); always listens on 127.0.0.1 only */
+	port?: number;
+	/** overrides expires_in for ALL tokens; default per client kind: platform 900, service 7200 */
+	tokenTtlSeconds?: number;
+	/** length of the fixed rate-limit window in seconds, default 60 */
+	rateWindowSeconds?: number;
+	/** per-bucket limit overrides; false disables rate limiting */
+	rateLimits?: Partial<Record<RateLimitBucket, number>> | false;
+	/** also send Retry-After on 429 (GreenLake does not; default false) */
+	retryAfterHeader?: boolean;
+	/** token responses without expires_in (clients must fall back to the JWT exp) */
+	omitExpiresIn?: boolean;
+	/** per-workspace data sizes */
+	sizes?: {
+		auditLogs?: number;
+		devices?: number;
+		subscriptions?: number;
+		users?: number;
+		locations?: number;
+	};
+	/** spread of seeded audit logs, default 90 days back from sandbox start */
+	auditLogDays?: number;
+	/** fixed delay added to every (non-admin) response, default 0 */
+	latencyMs?: number;
+	// ---- additions beyond the agreed API (all optional) ----
+	/** device async operations report SUCCEEDED on this poll (1-based), default 2 */
+	asyncOperationPolls?: number;
+	/** ...or once this much time has passed since the PATCH, default 1500 ms */
+	asyncOperationMs?: number;
+	/** workspace API (msp-tenants, workspaces/{id}) returns hyphenated UUID ids like the HPE spec examples; default true */
+	hyphenatedWorkspaceIds?: boolean;
+	/** direction of a bare `sort=createdAt` on audit logs; the HPE spec example says desc (default) */
+	auditBareSortDirection?: 'asc' | 'desc';
+}
+
+export interface SandboxCounters {
+	mints: {
+		total: number;
+		clientCredentials: number;
+		tokenExchange: number;
+		byWorkspace: Record<string, number>;
+		byClient: Record<string, number>;
+		rejected: number;
+	};
+	requests: { total: number; byRoute: Record<string, Record<string, number>> };
+	api401: number;
+	api429: number;
+	injected: number;
+	sentWhileExhausted: number;
+	peakConcurrency: number;
+	authorizationHeaders: number;
+}
+
+export type Fault =
+	| { kind: 'status'; status: 429 | 500 | 502 | 503; count: number; route?: string }
+	| { kind: 'drop'; count: number; route?: string }
+	| { kind: 'delay'; ms: number; count: number; route?: string }
+	| { kind: 'malformed'; count: number; route?: string };
+
+export interface FaultControl {
+	inject(fault: Fault): void;
+	clear(): void;
+}
+
+export interface AuditLog {
+	id: string;
+	type: '/audit-log/log';
+	serviceOffer: { id: string; name: string; region: string };
+	username: string;
+	category: string;
+	description: string;
+	workspace: { id: string; name: string; type: 'MSP' | 'TENANT' | 'STANDALONE' };
+	createdAt: string;
+	ipAddress: string;
+	additionalInfo: Record<string, unknown>;
+	hasDetails: boolean;
+}
+
+export type WorkspaceType = 'STANDARD_ENTERPRISE' | 'MSP' | 'MSP_TENANT';
+
+export interface WorkspaceInfo {
+	id: string; // 32 lowercase hex
+	name: string;
+	workspaceType: WorkspaceType;
+	mspId?: string; // for tenants: the owning MSP workspace
+	domain: string; // e-mail domain of its seeded users
+	createdAt: string;
+}
+
+export type ClientKind = 'platform' | 'service';
+
+export interface SeedClient {
+	name: string;
+	clientId: string;
+	clientSecret: string;
+	workspaceId: string;
+	kind: ClientKind;
+}
