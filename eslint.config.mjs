@@ -16,6 +16,8 @@ export default [
 			'@n8n/community-nodes/no-dangerous-functions': 'off',
 			'@n8n/community-nodes/require-node-api-error': 'off',
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			// Tests read loosely-shaped JSON response bodies.
+			'@typescript-eslint/no-explicit-any': 'off',
 		},
 	},
 	{

@@ -16,6 +16,16 @@ fail() { echo "[install-runtime] FAILED at step '$1': $2. Log: $3. Rerun: $RERUN
 
 mkdir -p "$CACHE"
 
+# One run at a time per cache folder: parallel jest workers (or a second shell) would otherwise `rm -rf` each other's
+# half-finished install. The lock is released when this script exits.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE/.install.lock"
+  if ! flock -n 9; then
+    log "another install-runtime.sh run holds $CACHE/.install.lock; waiting for it"
+    flock 9
+  fi
+fi
+
 # 1. Node 24
 system_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$system_major" -ge 24 ]; then
