@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchTenants } from '../shared/methods/listSearch';
+import { router } from './actions/router';
+import { tokenNodeProperties } from './descriptions/token.description';
+
+export class HpeGreenLakeToken implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HPE GreenLake Token',
+		name: 'hpeGreenLakeToken',
+		icon: { light: 'file:../../icons/greenlake.svg', dark: 'file:../../icons/greenlake.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ ($parameter["operation"] === "inspectCachedToken" ? "Inspect Cached Token" : "Generate Token") + ($parameter["workspaceScope"] === "tenant" ? " (MSP tenant)" : "") }}',
+		description:
+			'Get an HPE GreenLake access token (cached, refreshed before expiry, MSP tenant tokens by exchange) for the HTTP Request node and other nodes',
+		defaults: { name: 'HPE GreenLake Token' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'hpeGreenLakeApi', required: true }],
+		// n8n redacts these in saved and displayed executions; the next nodes still receive them.
+		sensitiveOutputFields: ['access_token', 'authorization_header'],
+		properties: tokenNodeProperties,
+	};
+
+	methods = { listSearch: { searchTenants } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}
