@@ -78,13 +78,11 @@ export const requestOptionsProperty: INodeProperties = {
 /** Transport options common to every call of an item: workspace, retries and timeout. */
 export function requestDefaults(ctx: OperationContext, itemIndex: number): Partial<GreenLakeRequestOptions> {
 	const options = ctx.fn.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject;
+	const scope = ctx.fn.getNodeParameter('workspaceScope', itemIndex, 'credential');
+	// Tenant is shown (and so present in the node's parameters) only for the MSP tenant scope.
+	const tenant = scope === 'tenant' ? ctx.fn.getNodeParameter('tenant', itemIndex, '', { extractValue: true }) : undefined;
 	return {
-		workspaceId: selectedWorkspaceId(
-			ctx.fn,
-			ctx.fn.getNodeParameter('workspaceScope', itemIndex, 'credential'),
-			ctx.fn.getNodeParameter('tenant', itemIndex, undefined, { extractValue: true }),
-			itemIndex,
-		),
+		workspaceId: selectedWorkspaceId(ctx.fn, scope, tenant, itemIndex),
 		maxRetries: options.maxRetries as number | undefined,
 		maxWaitSeconds: options.maxWaitSeconds as number | undefined,
 		timeoutMs: options.timeoutMs as number | undefined,

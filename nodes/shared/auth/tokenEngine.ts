@@ -164,9 +164,9 @@ export class TokenEngine {
 	private adopt(key: string, config: ClientConfig, options: TokenOptions): IssuedToken | undefined {
 		const stored = options.stored;
 		if (!stored || stored.fingerprint !== key || stored.accessToken === '') return undefined;
-		const remainingS = (stored.expiresAt - this.now()) / 1000;
-		// The stored record has no lifetime; GreenLake's is the conservative assumption for the margin.
-		const lifetimeSeconds = Math.min(this.defaultLifetime(config), Math.max(remainingS, 1));
+		// The stored record has no lifetime; the issuer's default is the conservative assumption for the margin, so a
+		// stored token is held to the same rule as one minted here (never used with less than the margin left).
+		const lifetimeSeconds = this.defaultLifetime(config);
 		if (!this.usable(stored.expiresAt, lifetimeSeconds, options.minRemainingSeconds)) return undefined;
 		const cached = this.cache.get(key);
 		if (cached && cached.token.expiresAt >= stored.expiresAt) return undefined;

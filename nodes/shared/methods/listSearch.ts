@@ -22,9 +22,16 @@ export async function searchTenants(
 	});
 	const items = pageItems(response.body);
 	const needle = (filter ?? '').trim().toLowerCase();
+	// IDs match with or without hyphens (GreenLake lists them hyphenated; the credential accepts both forms).
+	const compactNeedle = needle.replace(/-/g, '');
 	const results = items
 		.map((tenant: IDataObject) => ({ name: String(tenant.workspaceName ?? tenant.id), value: String(tenant.id) }))
-		.filter((tenant) => needle === '' || tenant.name.toLowerCase().includes(needle) || tenant.value.includes(needle))
+		.filter(
+			(tenant) =>
+				needle === '' ||
+				tenant.name.toLowerCase().includes(needle) ||
+				(compactNeedle !== '' && tenant.value.replace(/-/g, '').toLowerCase().includes(compactNeedle)),
+		)
 		.sort((a, b) => a.name.localeCompare(b.name));
 	const total = Number((response.body as IDataObject)?.total);
 	const next = offset + items.length;

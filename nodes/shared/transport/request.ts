@@ -139,6 +139,8 @@ export async function greenLakeRequest(
 		method,
 		url: url.toString(),
 		qs: options.qs,
+		// GreenLake repeats a parameter for several values (PATCH /devices/v1/devices?id=a&id=b), not id[0]=a.
+		arrayFormat: 'repeat',
 		body: options.body,
 		headers: { Accept: 'application/json', 'User-Agent': PACKAGE_USER_AGENT, ...(options.headers ?? {}) },
 		json: typeof options.body !== 'string',
@@ -182,17 +184,23 @@ export async function greenLakeRequest(
 			const code = networkErrorCode(sent.error);
 			const retryable = IDEMPOTENT.has(method) ? TRANSIENT_NETWORK_CODES.has(code) : NOT_SENT_CODES.has(code);
 			if (retryable && (await waitOrGiveUp(backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs)))) continue;
-			throw new NodeApiError(
+			const message = `Could not reach GreenLake (${code}) for ${method} ${displayPath}`;
+			const networkError = new NodeApiError(
 				ctx.getNode(),
 				{ message: `${method} ${displayPath}: ${code}` },
 				{
-					message: `Could not reach GreenLake (${code}) for ${method} ${displayPath}`,
-					description: IDEMPOTENT.has(method) || !retryable
+					message,
+					// Only a non-idempotent request that may have left (not a "never sent" code) is left unrepeated.
+					description: IDEMPOTENT.has(method) || retryable
 						? 'Check the network, proxy and the Base URL of the credential.'
 						: 'The request may have reached GreenLake, so it was not repeated automatically. Check the result in GreenLake before retrying.',
 					itemIndex,
 				},
 			);
+			// NodeApiError swaps a message naming a network code (ECONNRESET…) for n8n's generic text, which says to
+			// retry immediately: wrong for a PATCH that may have been applied, and it loses the method and path.
+			networkError.message = message;
+			throw networkError;
 		}
 		const response = sent.value;
 		if (persist && response.statusCode !== 401) tokenEngine.markPersisted(session.config, token.accessToken);
