@@ -331,6 +331,23 @@ describe('HPE GreenLake node (workflows against the full-size sandbox)', () => {
 		figure(`device PATCH + wait: status=${String(operation.status)}`);
 	});
 
+	it('Device → Update with 7 devices: two PATCH requests (GreenLake takes at most 5), one output item per batch', async () => {
+		const list = await run(node({ resource: 'device', operation: 'getMany', returnAll: false, limit: 7 }));
+		const ids = list.output(NODE_NAME).map((json) => String(json.id));
+		expect(ids).toHaveLength(7);
+		const before = routeCount('PATCH /devices/v1/devices', '202');
+
+		const result = await run(
+			node({ resource: 'device', operation: 'update', deviceIds: ids.join(','), patch: JSON.stringify({ subscription: [] }), waitForCompletion: true }),
+		);
+
+		expect(result.nodeError(NODE_NAME)).toBeUndefined();
+		const batches = result.output(NODE_NAME);
+		expect(batches.map((batch) => batch.deviceIds)).toEqual([ids.slice(0, 5), ids.slice(5)]);
+		expect(batches.map((batch) => batch.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+		expect(routeCount('PATCH /devices/v1/devices', '202') - before).toBe(2);
+	});
+
 	it('API Request PATCH with Wait for Completion (merge-patch content type option): SUCCEEDED', async () => {
 		const list = await run(node({ resource: 'device', operation: 'getMany', returnAll: false, limit: 1 }));
 		const id = String(list.output(NODE_NAME)[0].id);
@@ -500,7 +517,7 @@ describe('HPE GreenLake node (workflows against the full-size sandbox)', () => {
 			const error = await nodeError(
 				send({ workspaceScope: 'tenant', tenant: { __rl: true, mode: 'id', value: '={{ "tenant-" + "alpha" }}' } }),
 			);
-			expect(error.message).toBe('Workspace "tenant-alpha" is not a valid workspace ID');
+			expect(error.message).toBe('Tenant "tenant-alpha" is not a valid workspace ID');
 			expect(error.description).toMatch(/32 hexadecimal characters/);
 			expect(sandbox.counters().requests.total).toBe(0);
 		});

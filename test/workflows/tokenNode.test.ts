@@ -345,7 +345,7 @@ describe('HPE GreenLake Token node (workflows against the sandbox)', () => {
 		expect(out).toHaveLength(3);
 		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(out[0].json.workspace_id).toBe(TENANT.id);
-		expect(out[1].json).toEqual({ error: 'Workspace "not-a-workspace" is not a valid workspace ID' });
+		expect(out[1].json).toEqual({ error: 'Tenant "not-a-workspace" is not a valid workspace ID' });
 		expect(out[2].json.workspace_id).toBe(TENANT_B.id);
 		expect(sandbox.counters().mints).toMatchObject({ clientCredentials: 1, tokenExchange: 2 });
 	});
@@ -363,7 +363,7 @@ describe('HPE GreenLake Token node (workflows against the sandbox)', () => {
 		);
 		expect(result.status).toBe('error');
 		const error = result.nodeError(NODE_NAME);
-		expect(error?.message).toBe('Workspace "nope" is not a valid workspace ID');
+		expect(error?.message).toBe('Tenant "nope" is not a valid workspace ID');
 		expect(error?.context?.itemIndex).toBe(1);
 		expect(sandbox.counters().mints).toMatchObject({ clientCredentials: 1, tokenExchange: 1 });
 	});

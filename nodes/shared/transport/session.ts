@@ -54,7 +54,7 @@ export function resolveWorkspaceId(ctx: GreenLakeContext, value: unknown, itemIn
 	if (raw === undefined || raw === null || raw === '' || raw === 'credential') return undefined;
 	const id = normalizeWorkspaceId(raw);
 	if (!id) {
-		throw new NodeOperationError(ctx.getNode(), `Workspace "${String(raw)}" is not a valid workspace ID`, {
+		throw new NodeOperationError(ctx.getNode(), `Tenant "${String(raw)}" is not a valid workspace ID`, {
 			description: 'A workspace ID is 32 hexadecimal characters, with or without hyphens. Pick the tenant from the list instead.',
 			itemIndex,
 		});

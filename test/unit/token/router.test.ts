@@ -157,7 +157,7 @@ describe('Token node router', () => {
 	it('once mode with Continue On Fail: one error item, paired like the output would be', async () => {
 		const s = stub({ operation: 'generateToken', workspaceScope: 'tenant', tenant: 'x' }, 2, true);
 		const out = await run(s);
-		expect(out).toEqual([{ json: { error: 'Workspace "x" is not a valid workspace ID' }, pairedItem: [{ item: 0 }, { item: 1 }] }]);
+		expect(out).toEqual([{ json: { error: 'Tenant "x" is not a valid workspace ID' }, pairedItem: [{ item: 0 }, { item: 1 }] }]);
 	});
 
 	it('errors carry the item index and never the secret', async () => {

@@ -5,9 +5,31 @@ import { waitForAsyncOperation } from '../../../shared/transport/asyncOperation'
 import { pageItems, paginate } from '../../../shared/transport/pagination';
 import { greenLakeRequest } from '../../../shared/transport/request';
 import type { OperationContext } from '../common';
-import { requestDefaults, toItems } from '../common';
+import { limitProperty, requestDefaults, toItems } from '../common';
 
 const METHODS: IHttpRequestMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** A repeatable name/value list (query parameters, headers), read back by `pairs()`. */
+function nameValuePairs(displayName: string, name: string, itemDisplayName: string, itemName: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: `Add ${itemDisplayName}`,
+		default: {},
+		options: [
+			{
+				displayName: itemDisplayName,
+				name: itemName,
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	};
+}
 
 const properties: INodeProperties[] = [
 	{
@@ -39,33 +61,8 @@ const properties: INodeProperties[] = [
 			{ name: 'Up to a Limit', value: 'limit', description: 'Follow offset/limit until Limit items' },
 		],
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { method: ['GET'], pagination: ['limit'] } },
-	},
-	{
-		displayName: 'Query Parameters',
-		name: 'query',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Parameter',
-		default: {},
-		options: [
-			{
-				displayName: 'Parameter',
-				name: 'parameter',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
+	{ ...limitProperty, displayOptions: { show: { method: ['GET'], pagination: ['limit'] } } },
+	nameValuePairs('Query Parameters', 'query', 'Parameter', 'parameter'),
 	{
 		displayName: 'Query Parameters (JSON)',
 		name: 'queryJson',
@@ -73,24 +70,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'More query parameters as a JSON object, merged over the ones above',
 	},
-	{
-		displayName: 'Headers',
-		name: 'headers',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Header',
-		default: {},
-		options: [
-			{
-				displayName: 'Header',
-				name: 'header',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
+	nameValuePairs('Headers', 'headers', 'Header', 'header'),
 	{
 		displayName: 'Body (JSON)',
 		name: 'body',

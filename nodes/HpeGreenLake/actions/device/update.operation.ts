@@ -6,6 +6,8 @@ import { greenLakeRequest } from '../../../shared/transport/request';
 import type { OperationContext } from '../common';
 import { requestDefaults, toItems } from '../common';
 
+const MAX_DEVICES_PER_PATCH = 5;
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Device IDs',
@@ -14,7 +16,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'b3a9c1d2-…, 7f0e…',
-		description: 'Comma-separated IDs of the devices to update (one kind of change per call)',
+		description: 'Comma-separated IDs of the devices to update; sent 5 per request, as GreenLake allows (one kind of change per call)',
 	},
 	{
 		displayName: 'Patch (JSON)',
@@ -45,24 +47,31 @@ export async function execute(ctx: OperationContext, itemIndex: number) {
 	const raw = ctx.fn.getNodeParameter('patch', itemIndex, '{}');
 	const patch = typeof raw === 'string' ? jsonParse<IDataObject>(raw, { errorMessage: 'Patch (JSON) is not valid JSON' }) : (raw as IDataObject);
 	const defaults = requestDefaults(ctx, itemIndex);
-	const accepted = await greenLakeRequest(ctx.fn, ctx.session, {
-		...defaults,
-		method: 'PATCH',
-		url: '/devices/v1/devices',
-		qs: { id: ids },
-		body: patch,
-		headers: { 'Content-Type': 'application/merge-patch+json' },
-	});
 	const waitForCompletion = ctx.fn.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	if (!waitForCompletion || accepted.statusCode !== 202) {
-		return toItems([{ statusCode: accepted.statusCode, ...((accepted.body as IDataObject) ?? {}) }], itemIndex);
+	const results: IDataObject[] = [];
+	// GreenLake accepts at most 5 devices per PATCH: larger lists go in batches, one output item per batch.
+	for (let start = 0; start < ids.length; start += MAX_DEVICES_PER_PATCH) {
+		const batch = ids.slice(start, start + MAX_DEVICES_PER_PATCH);
+		const accepted = await greenLakeRequest(ctx.fn, ctx.session, {
+			...defaults,
+			method: 'PATCH',
+			url: '/devices/v1/devices',
+			qs: { id: batch },
+			body: patch,
+			headers: { 'Content-Type': 'application/merge-patch+json' },
+		});
+		if (!waitForCompletion || accepted.statusCode !== 202) {
+			results.push({ deviceIds: batch, statusCode: accepted.statusCode, ...((accepted.body as IDataObject) ?? {}) });
+			continue;
+		}
+		const operation = await waitForAsyncOperation(ctx.fn, ctx.session, accepted, {
+			workspaceId: defaults.workspaceId,
+			maxWaitSeconds: defaults.maxWaitSeconds ?? 120,
+			itemIndex,
+		});
+		results.push({ deviceIds: batch, ...operation });
 	}
-	const operation = await waitForAsyncOperation(ctx.fn, ctx.session, accepted, {
-		workspaceId: defaults.workspaceId,
-		maxWaitSeconds: defaults.maxWaitSeconds ?? 120,
-		itemIndex,
-	});
-	return toItems([operation], itemIndex);
+	return toItems(results, itemIndex);
 }
 
 export const update = { description, execute };
