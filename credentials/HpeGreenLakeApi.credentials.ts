@@ -148,6 +148,13 @@ export class HpeGreenLakeApi implements ICredentialType {
 			default: 0,
 		},
 		{
+			displayName: 'Access Token Lifetime',
+			name: 'accessTokenLifetime',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: 0,
+		},
+		{
 			displayName: 'Access Token Fingerprint',
 			name: 'accessTokenFingerprint',
 			type: 'hidden',
@@ -171,6 +178,7 @@ export class HpeGreenLakeApi implements ICredentialType {
 		return {
 			accessToken: token.accessToken,
 			accessTokenExpiresAt: token.expiresAt,
+			accessTokenLifetime: token.lifetimeSeconds,
 			accessTokenFingerprint: token.fingerprint,
 		};
 	}

@@ -31,6 +31,8 @@ export interface StoredToken {
 	accessToken: string;
 	expiresAt: number;
 	fingerprint: string;
+	/** Lifetime the issuer gave the token (older records lack it: the issuer's default is assumed). */
+	lifetimeSeconds?: number;
 }
 
 export interface TokenOptions {
@@ -58,6 +60,8 @@ async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 	);
 }
 
+const MAX_REFUSED = 1000;
+
 function sha256(text: string): string {
 	return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -83,6 +87,8 @@ export function refreshMarginMs(lifetimeSeconds: number, skewSeconds = DEFAULT_R
 export class TokenEngine {
 	private readonly cache = new Map<string, CacheEntry>();
 	private readonly inFlight = new Map<string, Promise<CacheEntry>>();
+	/** Digests of tokens the API refused (oldest first), so a stored copy of one is not adopted. */
+	private readonly refused = new Set<string>();
 
 	constructor(private readonly now: () => number = Date.now) {}
 
@@ -103,6 +109,17 @@ export class TokenEngine {
 		return token;
 	}
 
+	/**
+	 * A usable token for the credential's own workspace from the cache or the given stored record, without minting.
+	 * Lets a caller re-read the credential store (another process may just have refreshed) before paying for a mint.
+	 */
+	usableWithoutMint(config: ClientConfig, stored?: StoredToken): IssuedToken | undefined {
+		const key = this.keyFor(config, config.workspaceId);
+		const cached = this.cache.get(key);
+		if (cached && this.usable(cached.token.expiresAt, cached.token.lifetimeSeconds)) return { ...cached.token, source: 'cache' };
+		return this.adopt(key, config, { stored });
+	}
+
 	/** The cached token for a workspace, without minting (undefined when none is cached). */
 	peek(config: ClientConfig, workspaceId = config.workspaceId): IssuedToken | undefined {
 		const entry = this.cache.get(this.keyFor(config, workspaceId));
@@ -116,6 +133,9 @@ export class TokenEngine {
 	invalidate(config: ClientConfig, failedToken: string, workspaceId = config.workspaceId): void {
 		const key = this.keyFor(config, workspaceId);
 		if (this.cache.get(key)?.token.accessToken === failedToken) this.cache.delete(key);
+		// The credential store may still hold it (until someone stores a new one): never adopt it again.
+		this.refused.add(sha256(failedToken));
+		if (this.refused.size > MAX_REFUSED) this.refused.delete(this.refused.values().next().value as string);
 	}
 
 	/** Records that n8n's credential store now holds this token. */
@@ -132,6 +152,7 @@ export class TokenEngine {
 	clear(): void {
 		this.cache.clear();
 		this.inFlight.clear();
+		this.refused.clear();
 	}
 
 	private keyFor(config: ClientConfig, workspaceId: string): string {
@@ -164,9 +185,9 @@ export class TokenEngine {
 	private adopt(key: string, config: ClientConfig, options: TokenOptions): IssuedToken | undefined {
 		const stored = options.stored;
 		if (!stored || stored.fingerprint !== key || stored.accessToken === '') return undefined;
-		// The stored record has no lifetime; the issuer's default is the conservative assumption for the margin, so a
-		// stored token is held to the same rule as one minted here (never used with less than the margin left).
-		const lifetimeSeconds = this.defaultLifetime(config);
+		if (this.refused.has(sha256(stored.accessToken))) return undefined;
+		// Held to the same margin as a token minted here, from the lifetime stored with it (or the issuer's default).
+		const lifetimeSeconds = stored.lifetimeSeconds ?? this.defaultLifetime(config);
 		if (!this.usable(stored.expiresAt, lifetimeSeconds, options.minRemainingSeconds)) return undefined;
 		const cached = this.cache.get(key);
 		if (cached && cached.token.expiresAt >= stored.expiresAt) return undefined;

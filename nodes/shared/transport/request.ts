@@ -7,7 +7,7 @@ import { PACKAGE_USER_AGENT, RETRY_DEFAULTS, TRUSTED_API_HOST_SUFFIXES } from '.
 import { greenLakeApiError, toNodeError } from '../http/errors';
 import { backoffDelayMs, header, rateLimitBucket, serverRequestedDelayMs, sharedPacer } from '../http/rateLimit';
 import type { GreenLakeContext, GreenLakeSession } from './session';
-import { sendAndPersistToken, sendWithToken } from './session';
+import { rereadStoredToken, sendAndPersistToken, sendWithToken } from './session';
 
 export interface GreenLakeRequestOptions {
 	method: IHttpRequestMethods;
@@ -109,6 +109,11 @@ async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | 
 }
 
 async function acquireToken(ctx: GreenLakeContext, session: GreenLakeSession, workspaceId: string | undefined, itemIndex?: number): Promise<IssuedToken> {
+	if (!tokenEngine.usableWithoutMint(session.config, session.stored)) {
+		// About to mint the credential's token (or, for a tenant, maybe its parent): first look at what the credential
+		// store holds now, so a token another process stored a moment ago is adopted instead of minting a second one.
+		await rereadStoredToken(ctx, session, itemIndex);
+	}
 	const result = await settle(
 		tokenEngine.getToken(ctx.helpers.httpRequest.bind(ctx.helpers), session.config, { workspaceId, stored: session.stored }),
 	);

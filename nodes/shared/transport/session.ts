@@ -31,7 +31,8 @@ export function storedTokenOf(data: ICredentialDataDecryptedObject): StoredToken
 	const expiresAt = Number(data.accessTokenExpiresAt);
 	const fingerprint = typeof data.accessTokenFingerprint === 'string' ? data.accessTokenFingerprint : '';
 	if (accessToken === '' || !Number.isFinite(expiresAt) || fingerprint === '') return undefined;
-	return { accessToken, expiresAt, fingerprint };
+	const lifetimeSeconds = Number(data.accessTokenLifetime);
+	return { accessToken, expiresAt, fingerprint, ...(lifetimeSeconds > 0 ? { lifetimeSeconds } : {}) };
 }
 
 export async function openSession(ctx: GreenLakeContext, itemIndex = 0): Promise<GreenLakeSession> {
@@ -43,6 +44,15 @@ export async function openSession(ctx: GreenLakeContext, itemIndex = 0): Promise
 		throw toNodeError(ctx.getNode(), error, itemIndex) as NodeOperationError;
 	}
 	return { config, stored: storedTokenOf(credentialData), credentialData };
+}
+
+/**
+ * Reads the token n8n's credential store holds now. Called just before minting: in queue mode another worker may
+ * have refreshed and stored a token since this execution started, and adopting it saves a mint.
+ */
+export async function rereadStoredToken(ctx: GreenLakeContext, session: GreenLakeSession, itemIndex = 0): Promise<void> {
+	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE, itemIndex);
+	session.stored = storedTokenOf(data);
 }
 
 /**
