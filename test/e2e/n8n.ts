@@ -12,10 +12,10 @@
  *       `npm pack` of the BUILT package at repoRoot into a temp folder; returns the .tgz path. Every file listed in
  *       package.json `n8n.nodes`/`n8n.credentials` must exist (else: "run `npm run build`"). Cached per process.
  *   class N8nInstance
- *       static create({ packageTarball?, packageTarballs?, env?, runtime? }): fresh N8N_USER_FOLDER (mkdtemp), random
- *           N8N_ENCRYPTION_KEY, free N8N_PORT; installs each tarball as a community package the way n8n 2.41 does
- *           (extract into <userFolder>/.n8n/nodes/node_modules/<name>, drop dev/peer/optional deps, `npm install
- *           --ignore-scripts` inside it when it has dependencies, record it in nodes/package.json).
+ *       static create({ packageTarball?, packageTarballs?, env?, runtime?, port? }): fresh N8N_USER_FOLDER (mkdtemp),
+ *           random N8N_ENCRYPTION_KEY, N8N_PORT `port` or a free one; installs each tarball as a community package
+ *           the way n8n 2.41 does (extract into <userFolder>/.n8n/nodes/node_modules/<name>, drop dev/peer/optional
+ *           deps, `npm install --ignore-scripts` inside it when it has dependencies, record it in nodes/package.json).
  *       readonly userFolder, encryptionKey, port, runtime; timings: Array<{ step, ms }> (every command, in order)
  *       importCredentials(creds[])            `n8n import:credentials` (data as plain JSON; n8n encrypts it)
  *       importWorkflow(workflow | workflow[]) `n8n import:workflow` (one command for an array)
@@ -60,7 +60,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const INSTALL_SCRIPT = path.join(__dirname, 'install-runtime.sh');
+// Beside this file when run from source (jest); from .build/test/e2e (demo, bench) it is in the repo's test/e2e.
+const INSTALL_SCRIPT =
+	[path.join(__dirname, 'install-runtime.sh'), path.join(__dirname, '../../../test/e2e/install-runtime.sh')].find((candidate) =>
+		existsSync(candidate),
+	) ?? path.join(__dirname, 'install-runtime.sh');
 const RERUN_HINT = 'bash test/e2e/install-runtime.sh';
 const VERBOSE = process.env.N8N_E2E_VERBOSE === '1';
 const KEEP = process.env.KEEP_N8N === '1';
@@ -591,6 +595,8 @@ export interface N8nInstanceOptions {
 	env?: Record<string, string>;
 	/** Defaults to ensureRuntime(). */
 	runtime?: N8nRuntime;
+	/** N8N_PORT of the server (default: a free port); e.g. 5678 for the demo's `--serve`. */
+	port?: number;
 }
 
 /** Environment variables of the caller that must not leak into n8n (jest sets NODE_ENV=test, for one). */
@@ -623,7 +629,7 @@ export class N8nInstance {
 			runtime,
 			userFolder,
 			randomBytes(24).toString('hex'),
-			await freePort(),
+			options.port ?? (await freePort()),
 			options.env ?? {},
 		);
 		try {
