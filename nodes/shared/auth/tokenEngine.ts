@@ -176,8 +176,9 @@ export class TokenEngine {
 			if (adopted) return adopted;
 		}
 		return await this.singleFlight(key, async () => {
+			const requestedAt = this.now();
 			const minted = await mintClientCredentialsToken(http, config, this.defaultLifetime(config));
-			return { token: this.toToken(minted, config.workspaceId, config.tokenUrl, key) };
+			return { token: this.toToken(minted, config.workspaceId, config.tokenUrl, key, requestedAt) };
 		});
 	}
 
@@ -219,16 +220,18 @@ export class TokenEngine {
 		const issuer = tenantTokenUrl(config, tenantId);
 		return await this.singleFlight(key, async () => {
 			const parent = await this.ownToken(http, config, { stored: options.stored });
+			let requestedAt = this.now();
 			let exchanged = await settle(exchangeForTenantToken(http, issuer, parent.accessToken));
 			// A refusal with a parent token we did not just mint may mean the parent expired or was revoked:
 			// re-mint the parent once and try again (pycentral's rule). A fresh parent's refusal is final.
 			if (!exchanged.ok && parent.source !== 'minted' && exchanged.error instanceof TokenRequestError) {
 				this.invalidate(config, parent.accessToken);
 				const fresh = await this.ownToken(http, config, { forceRefresh: true });
+				requestedAt = this.now();
 				exchanged = await settle(exchangeForTenantToken(http, issuer, fresh.accessToken));
 			}
 			if (!exchanged.ok) throw exchanged.error;
-			return { token: this.toToken(exchanged.value, tenantId, issuer, key), subjectToken: parent.accessToken };
+			return { token: this.toToken(exchanged.value, tenantId, issuer, key, requestedAt), subjectToken: parent.accessToken };
 		});
 	}
 
@@ -254,11 +257,12 @@ export class TokenEngine {
 		return config.issuer === 'sso' ? SERVICE_TOKEN_LIFETIME_S : GREENLAKE_TOKEN_LIFETIME_S;
 	}
 
-	private toToken(minted: MintedToken, workspaceId: string, issuer: string, key: string): CacheEntry['token'] {
+	/** `expires_in` counts from when the issuer answered, at the latest: counting from the request errs on the safe side. */
+	private toToken(minted: MintedToken, workspaceId: string, issuer: string, key: string, requestedAt: number): CacheEntry['token'] {
 		return {
 			accessToken: minted.accessToken,
 			tokenType: minted.tokenType,
-			expiresAt: this.now() + minted.lifetimeSeconds * 1000,
+			expiresAt: requestedAt + minted.lifetimeSeconds * 1000,
 			lifetimeSeconds: minted.lifetimeSeconds,
 			workspaceId,
 			issuer,
