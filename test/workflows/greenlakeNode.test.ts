@@ -12,6 +12,7 @@ import {
 	type LoadedPackage,
 	type RunResult,
 } from '../support/workflowRunner';
+import { inputItems, packageNode, sandboxCredentialData } from '../support/greenlakeFixtures';
 import { SEED, startSandbox, type Sandbox, type SeedClient } from '../sandbox';
 
 import { createServer, type Server } from 'node:http';
@@ -62,34 +63,17 @@ describe('HPE GreenLake node (workflows against the full-size sandbox)', () => {
 	let foreignUrl: string;
 	const transcripts: string[] = [];
 
-	const credentialData = (client: SeedClient, extra: IDataObject = {}): IDataObject => ({
-		clientId: client.clientId,
-		clientSecret: client.clientSecret,
-		workspaceId: client.workspaceId,
-		issuer: 'workspace',
-		baseUrl: 'custom',
-		customBaseUrl: sandbox.url,
-		clientAuthentication: 'body',
-		...extra,
-	});
+	const credentialData = (client: SeedClient, extra: IDataObject = {}): IDataObject =>
+		sandboxCredentialData(client, sandbox.url, extra);
 
 	const useClient = (client: SeedClient) => {
 		store = createCredentialStore([{ ...CRED, type: 'hpeGreenLakeApi', data: credentialData(client) }]);
 	};
 
-	const node = (parameters: INodeParameters, extra: Partial<INode> = {}): INode => ({
-		id: 'greenlake-node',
-		name: NODE_NAME,
-		type: NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { hpeGreenLakeApi: CRED },
-		...extra,
-	});
+	const node = (parameters: INodeParameters, extra: Partial<INode> = {}): INode =>
+		packageNode({ id: 'greenlake-node', name: NODE_NAME, type: NODE_TYPE }, CRED, parameters, extra);
 
-	const items = (count: number, make: (i: number) => IDataObject = (i) => ({ n: i })): INodeExecutionData[] =>
-		Array.from({ length: count }, (_, i) => ({ json: make(i) }));
+	const items = inputItems;
 
 	async function run(workflowNode: INode, inputItems: INodeExecutionData[] = items(1)): Promise<RunResult> {
 		const result = await runWorkflow({ pkg, credentials: store, nodes: [workflowNode], connections: {}, inputItems });

@@ -9,6 +9,7 @@ import {
 	type LoadedPackage,
 	type RunResult,
 } from '../support/workflowRunner';
+import { inputItems, packageNode, sandboxCredentialData } from '../support/greenlakeFixtures';
 import { SEED, startSandbox, type Sandbox, type SeedClient } from '../sandbox';
 
 import { createServer } from 'node:http';
@@ -46,33 +47,17 @@ describe('credential + token engine in workflows of the HPE GreenLake node', () 
 	const transcripts: string[] = [];
 	const issuedTokens = new Set<string>();
 
-	const credentialData = (client: SeedClient, extra: IDataObject = {}): IDataObject => ({
-		clientId: client.clientId,
-		clientSecret: client.clientSecret,
-		workspaceId: client.workspaceId,
-		issuer: 'workspace',
-		baseUrl: 'custom',
-		customBaseUrl: sandbox.url,
-		clientAuthentication: 'body',
-		...extra,
-	});
+	const credentialData = (client: SeedClient, extra: IDataObject = {}): IDataObject =>
+		sandboxCredentialData(client, sandbox.url, extra);
 
 	const useCredential = (data: IDataObject) => {
 		store = createCredentialStore([{ ...CRED, type: 'hpeGreenLakeApi', data }]);
 	};
 
-	const node = (parameters: INodeParameters): INode => ({
-		id: 'greenlake-node',
-		name: NODE_NAME,
-		type: NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { hpeGreenLakeApi: CRED },
-	});
+	const node = (parameters: INodeParameters): INode =>
+		packageNode({ id: 'greenlake-node', name: NODE_NAME, type: NODE_TYPE }, CRED, parameters);
 
-	const items = (count: number, make: (i: number) => IDataObject = (i) => ({ n: i })): INodeExecutionData[] =>
-		Array.from({ length: count }, (_, i) => ({ json: make(i) }));
+	const items = inputItems;
 
 	/** Workspace → Get: one API call per item, in the credential's workspace. */
 	const workspaceGet = node({ resource: 'workspace', operation: 'get' });

@@ -8,6 +8,7 @@ import {
 	type LoadedPackage,
 	type RunResult,
 } from '../support/workflowRunner';
+import { inputItems, packageNode, sandboxCredentialData } from '../support/greenlakeFixtures';
 import { SEED, startSandbox, type Sandbox } from '../sandbox';
 
 import { resolve } from 'node:path';
@@ -34,31 +35,13 @@ describe('HPE GreenLake Token node (workflows against the sandbox)', () => {
 	let pkg: LoadedPackage;
 	let store: CredentialStore;
 
-	const credentialData = (client: typeof SEED.clients.msp, extra: IDataObject = {}) => ({
-		clientId: client.clientId,
-		clientSecret: client.clientSecret,
-		workspaceId: client.workspaceId,
-		issuer: 'workspace',
-		baseUrl: 'custom',
-		customBaseUrl: sandbox.url,
-		clientAuthentication: 'body',
-		accessToken: '',
-		...extra,
-	});
+	const credentialData = (client: typeof SEED.clients.msp, extra: IDataObject = {}) =>
+		sandboxCredentialData(client, sandbox.url, { accessToken: '', ...extra });
 
-	const tokenNode = (parameters: INodeParameters, extra: Partial<INode> = {}): INode => ({
-		id: 'token-node',
-		name: NODE_NAME,
-		type: NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { hpeGreenLakeApi: MSP_CRED },
-		...extra,
-	});
+	const tokenNode = (parameters: INodeParameters, extra: Partial<INode> = {}): INode =>
+		packageNode({ id: 'token-node', name: NODE_NAME, type: NODE_TYPE }, MSP_CRED, parameters, extra);
 
-	const items = (count: number, make: (i: number) => IDataObject = (i) => ({ n: i })): INodeExecutionData[] =>
-		Array.from({ length: count }, (_, i) => ({ json: make(i) }));
+	const items = inputItems;
 
 	async function run(
 		node: INode,
