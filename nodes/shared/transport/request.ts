@@ -109,9 +109,10 @@ async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | 
 }
 
 async function acquireToken(ctx: GreenLakeContext, session: GreenLakeSession, workspaceId: string | undefined, itemIndex?: number): Promise<IssuedToken> {
-	if (!tokenEngine.usableWithoutMint(session.config, session.stored)) {
-		// About to mint the credential's token (or, for a tenant, maybe its parent): first look at what the credential
-		// store holds now, so a token another process stored a moment ago is adopted instead of minting a second one.
+	if (workspaceId === undefined && !tokenEngine.usableWithoutMint(session.config, session.stored)) {
+		// About to mint the credential's token: first look at what the credential store holds now, so a token another
+		// process stored a moment ago is adopted instead of minting a second one. (Tenant calls skip this: their
+		// cached tenant token is usually still good, and a database read per call would be wasted.)
 		await rereadStoredToken(ctx, session, itemIndex);
 	}
 	const result = await settle(
