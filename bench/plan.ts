@@ -5,8 +5,8 @@
  * Request node stops the workflow there when it fails). Each scenario — and in scenario 1 each contender — has its
  * own sandbox, so counters are exact and no token is shared. Scenario 5 (peak RSS) needs a process per contender.
  *
- * `n8n execute` prints the run data of every node of the workflow it runs, and an output of tens of megabytes comes
- * back truncated. So the pulls of thousands of records (scenarios 2 and 5) run in sub-workflows (Execute Workflow
+ * `n8n execute` prints the run data of every node of the workflow it runs: for thousands of records, tens of megabytes
+ * whose serialisation would be timed and weighed with the contender. So those pulls (scenarios 2 and 5) run in sub-workflows (Execute Workflow
  * node, same process), whose run data stays inside n8n: Called → T0 (Date.now()) → Contender → Limit 1 → T1
  * (Date.now()) → Summary, which returns the counts and t1 − t0.
  */

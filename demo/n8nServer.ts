@@ -3,7 +3,7 @@
  * get a public-API key, make a published polling trigger poll again at once (deactivate + activate: n8n 2.41 polls at
  * activation, keeping the trigger's static data), and wait for the executions a poll starts.
  */
-import { CommandError, httpJson, type N8nInstance, type NodeRun } from '../test/e2e/n8n';
+import { httpJson, type N8nInstance, type NodeRun } from '../test/e2e/n8n';
 
 export interface Owner {
 	email: string;
@@ -102,26 +102,8 @@ export interface WorkflowRun {
 	error?: { message: string; description?: string; node?: string };
 }
 
-/**
- * `n8n execute` of a workflow, its result read from n8n's own database when the command's output cannot be parsed.
- * n8n prints the whole run (every node's items) through its logger when the command ends; with a few MB of items
- * that output arrives cut short, while the execution n8n saved is complete.
- */
+/** `n8n execute` of a workflow (the harness reads its whole output from a file, however large). */
 export async function executeWorkflow(n8n: N8nInstance, workflowId: string, timeoutMs = 300_000): Promise<WorkflowRun> {
-	const before = (await executionsOf(n8n, workflowId)).length;
-	try {
-		const result = await n8n.execute(workflowId, { timeoutMs });
-		return { status: result.status, runData: result.runData, error: result.error };
-	} catch (error) {
-		if (!(error instanceof CommandError) || error.exitCode !== 0) throw error;
-		const saved = await n8n.savedExecutions(workflowId);
-		if (saved.length <= before) throw error;
-		const run = saved[0];
-		const raw = run.data.resultData.error as { message?: string; description?: string; node?: { name?: string } } | undefined;
-		return {
-			status: run.status,
-			runData: run.runData,
-			error: raw ? { message: String(raw.message ?? 'unknown error'), description: raw.description, node: raw.node?.name } : undefined,
-		};
-	}
+	const result = await n8n.execute(workflowId, { timeoutMs });
+	return { status: result.status, runData: result.runData, error: result.error };
 }

@@ -58,7 +58,7 @@ const CREDENTIAL_ID = 'demoGreenLake';
 const AUDIT_FILE = 'greenlake-audit-log.jsonl';
 /**
  * Sandbox data: every seeded audit event within the last 12 h (inside the trigger's 24 h look-back); 700 devices per
- * tenant (`n8n execute` prints every node's output, and a few MB of it is the practical limit of that channel).
+ * tenant.
  */
 const SANDBOX_SIZES = { auditLogs: 300, devices: 700, subscriptions: 20, users: 20, locations: 40 };
 const SANDBOX_AUDIT_DAYS = 0.5;

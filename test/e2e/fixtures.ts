@@ -10,7 +10,8 @@
  *   cred     harnessFixtureApi  fields `label` (string) and `apiKey` (password)
  *
  * Exports: FIXTURE_PACKAGE, FIXTURE_NODE_TYPE, FIXTURE_CREDENTIAL_TYPE, writeFixturePackage(dir),
- * packFixturePackage() (cached per process), echoWorkflow(...), unknownNodeWorkflow(...), webhookEchoWorkflow(...).
+ * packFixturePackage() (cached per process), echoWorkflow(...), unknownNodeWorkflow(...), webhookEchoWorkflow(...),
+ * largeResultWorkflow(...) with largeRecord(i).
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -138,6 +139,19 @@ const TRIGGER_NODE = {
 	parameters: {},
 };
 
+/** A Harness Echo node. */
+function echoNode(opts: { id: string; name: string; x: number; note: string; credential: { id: string; name: string } }) {
+	return {
+		id: opts.id,
+		name: opts.name,
+		type: FIXTURE_NODE_TYPE,
+		typeVersion: 1,
+		position: [opts.x, 0],
+		parameters: { note: opts.note },
+		credentials: { [FIXTURE_CREDENTIAL_TYPE]: opts.credential },
+	};
+}
+
 /** Manual Trigger -> Harness Echo (named `echoName`), using the credential `credential`. */
 export function echoWorkflow(opts: {
 	id: string;
@@ -154,15 +168,7 @@ export function echoWorkflow(opts: {
 		connections: { [TRIGGER_NODE.name]: { main: [[{ node: echoName, type: 'main', index: 0 }]] } },
 		nodes: [
 			TRIGGER_NODE,
-			{
-				id: '0a0a0a0a-0000-4000-8000-000000000002',
-				name: echoName,
-				type: FIXTURE_NODE_TYPE,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { note: opts.note },
-				credentials: { [FIXTURE_CREDENTIAL_TYPE]: opts.credential },
-			},
+			echoNode({ id: '0a0a0a0a-0000-4000-8000-000000000002', name: echoName, x: 220, note: opts.note, credential: opts.credential }),
 		],
 	};
 }
@@ -213,15 +219,43 @@ export function webhookEchoWorkflow(opts: {
 				webhookId: '0a0a0a0a-0000-4000-8000-0000000000aa',
 				parameters: { httpMethod: 'POST', path: opts.path, responseMode: 'lastNode', options: {} },
 			},
+			echoNode({ id: '0a0a0a0a-0000-4000-8000-000000000005', name: 'Echo', x: 220, note: opts.note, credential: opts.credential }),
+		],
+	};
+}
+
+/** Record `i` of largeResultWorkflow: multi-byte characters, quotes, a backslash, a tab and a newline in every one. */
+export function largeRecord(i: number): { i: number; id: string; text: string } {
+	return { i, id: `rec-${String(i).padStart(6, '0')}`, text: `ünïcødé € 😀 "quoted" \\ back\tslash\nline ${i}` };
+}
+
+/** Manual Trigger -> Code node "Records" (`count` items: largeRecord(0 … count-1)) -> Harness Echo ("Echo"). */
+export function largeResultWorkflow(opts: { id: string; count: number; credential: { id: string; name: string }; note: string }): Record<
+	string,
+	unknown
+> {
+	return {
+		id: opts.id,
+		name: `Harness large result ${opts.id}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		connections: {
+			[TRIGGER_NODE.name]: { main: [[{ node: 'Records', type: 'main', index: 0 }]] },
+			Records: { main: [[{ node: 'Echo', type: 'main', index: 0 }]] },
+		},
+		nodes: [
+			TRIGGER_NODE,
 			{
-				id: '0a0a0a0a-0000-4000-8000-000000000005',
-				name: 'Echo',
-				type: FIXTURE_NODE_TYPE,
-				typeVersion: 1,
+				id: '0a0a0a0a-0000-4000-8000-000000000006',
+				name: 'Records',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
 				position: [220, 0],
-				parameters: { note: opts.note },
-				credentials: { [FIXTURE_CREDENTIAL_TYPE]: opts.credential },
+				parameters: {
+					jsCode: `const largeRecord = ${largeRecord.toString()};\nreturn Array.from({ length: ${opts.count} }, (_, i) => ({ json: largeRecord(i) }));`,
+				},
 			},
+			echoNode({ id: '0a0a0a0a-0000-4000-8000-000000000007', name: 'Echo', x: 440, note: opts.note, credential: opts.credential }),
 		],
 	};
 }

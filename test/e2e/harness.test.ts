@@ -9,6 +9,8 @@
 import {
 	FIXTURE_CREDENTIAL_TYPE,
 	echoWorkflow,
+	largeRecord,
+	largeResultWorkflow,
 	packFixturePackage,
 	unknownNodeWorkflow,
 	webhookEchoWorkflow,
@@ -26,6 +28,8 @@ const credentialRef = { id: CREDENTIAL.id, name: CREDENTIAL.name };
 const ECHO_WF = 'harnessEchoWf001';
 const UNKNOWN_WF = 'harnessGhostWf01';
 const WEBHOOK_WF = 'harnessHookWf001';
+const LARGE_WF = 'harnessLargeWf01';
+const LARGE_COUNT = 50_000;
 const UNKNOWN_TYPE = 'n8n-nodes-harness-fixture.doesNotExist';
 
 let runtime: N8nRuntime;
@@ -39,6 +43,7 @@ beforeAll(async () => {
 		echoWorkflow({ id: ECHO_WF, credential: credentialRef, note: 'hello from the harness' }),
 		unknownNodeWorkflow({ id: UNKNOWN_WF, nodeType: UNKNOWN_TYPE }),
 		webhookEchoWorkflow({ id: WEBHOOK_WF, path: 'harness-echo', credential: credentialRef, note: 'via webhook' }),
+		largeResultWorkflow({ id: LARGE_WF, count: LARGE_COUNT, credential: credentialRef, note: 'large' }),
 	]);
 }, 30 * 60_000);
 
@@ -77,6 +82,26 @@ describe('real n8n harness (fixture package)', () => {
 			},
 		]);
 	});
+
+	it(`returns a large result intact: ${LARGE_COUNT.toLocaleString('en-US')} records through a community node`, async () => {
+		const result = await n8n.execute(LARGE_WF, { timeoutMs: 300_000 });
+
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		// far beyond a pipe's 64 KB buffer: n8n calls process.exit() right after printing this
+		expect(result.stdout.length).toBeGreaterThan(20 * 1024 * 1024);
+		const records = nodeOutput(result, 'Echo');
+		expect(records).toHaveLength(LARGE_COUNT);
+		expect(records).toEqual(
+			Array.from({ length: LARGE_COUNT }, (_, i) => ({
+				...largeRecord(i),
+				note: 'large',
+				credLabel: 'fixture-label',
+				secretEcho: 'fixture-secret-value',
+				itemIndex: i,
+			})),
+		);
+	}, 360_000);
 
 	it('reports an unknown node type as a failed execution naming the type', async () => {
 		const result = await n8n.execute(UNKNOWN_WF);

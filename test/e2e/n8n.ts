@@ -37,7 +37,8 @@
  *       dispose()                             stop, kill children, rm -rf the user folder (kept if KEEP_N8N=1)
  *   nodeOutput(result, nodeName, runIndex = 0, outputIndex = 0): Array<Record<string, unknown>>   items' json
  *   cleanupHarness()   kill leftover children, remove temp folders (tarballs, fixtures), clear caches; call in afterAll
- *   runCommand(step, cmd, args, options): CommandResult   spawn helper (throws CommandError)
+ *   runCommand(step, cmd, args, options): CommandResult   spawn helper (throws CommandError); the child's output goes
+ *                                             to files, read when it has exited (never a truncated pipe)
  *   registerTempPath(p), onHarnessCleanup(fn)            for helpers such as fixtures.ts
  *   httpJson(method, url, body?, headers?)               small JSON HTTP client for a started instance
  *   parseExecuteOutput(step, commandResult)               the `execute` output parser (exported for reuse)
@@ -46,14 +47,15 @@
  * Every child runs with Node 24 first on PATH, npm_config_nodedir set, loopback-only listeners, telemetry, version
  * notifications, templates and banners off, N8N_LOG_LEVEL=info, and its own free N8N_RUNNERS_BROKER_PORT (a server
  * and an `execute` can run side by side). Commands of one instance run one at a time (an internal queue).
- * Env: KEEP_N8N=1 keeps user folders; N8N_E2E_VERBOSE=1 streams child output to stderr.
+ * Env: KEEP_N8N=1 keeps user folders; N8N_E2E_VERBOSE=1 copies child output to stderr (a command's when it ends, the
+ * server's as it comes).
  * Measured on the 2-core dev machine (ranges: quiet → busy with other builds): ensureRuntime when cached 0.3–1 s,
  * create with a package < 0.1 s, first command (DB migrations) 10–19 s, import 6–9 s, execute 5–7 s (17 s busy),
  * start until ready 18–31 s (recipe: ~10 s on an idle machine), stop 0.5–1 s. A harness test file: ~60 s.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -94,9 +96,10 @@ export interface RunOptions {
 	onSpawn?: (child: ChildProcess) => void;
 }
 
-function tail(text: string, lines = 40): string {
-	const all = text.replace(/\s+$/, '').split('\n');
-	return all.slice(-lines).join('\n');
+/** The last `lines` lines of `text`, at most `maxChars` characters of them (an n8n result is one multi-MB line). */
+function tail(text: string, lines = 40, maxChars = 8_000): string {
+	const last = text.replace(/\s+$/, '').split('\n').slice(-lines).join('\n');
+	return last.length > maxChars ? `…${last.slice(-maxChars)}` : last;
 }
 
 function quote(arg: string): string {
@@ -171,6 +174,35 @@ process.once('exit', () => {
 	if (!KEEP) for (const p of tempPaths) rmSync(p, { recursive: true, force: true });
 });
 
+/** Folder of the files children write their output to (created on first use, removed by cleanupHarness()). */
+let outputDir: string | undefined;
+let outputCounter = 0;
+
+function outputFiles(): { stdout: string; stderr: string } {
+	if (!outputDir || !existsSync(outputDir)) {
+		outputDir = mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-output-'));
+		registerTempPath(outputDir);
+	}
+	const base = path.join(outputDir, String(++outputCounter));
+	return { stdout: `${base}.stdout`, stderr: `${base}.stderr` };
+}
+
+function readAndRemove(file: string): string {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch {
+		return '';
+	} finally {
+		rmSync(file, { force: true });
+	}
+}
+
+/**
+ * Runs a command to its end. Its stdout and stderr go to files, read once it has exited: a process that calls
+ * process.exit() right after printing (n8n's CLI does) loses what is still queued for a pipe (everything beyond the
+ * pipe's 64 KB buffer that the reader has not drained yet), while writes to a file complete before exit. With
+ * `inheritStderr`, stderr is a pipe forwarded live to ours instead (progress output).
+ */
 export function runCommand(
 	step: string,
 	cmd: string,
@@ -181,39 +213,52 @@ export function runCommand(
 	const timeoutMs = options.timeoutMs ?? 120_000;
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, {
-			cwd: options.cwd,
-			env: options.env ?? process.env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			// own process group, so a timeout or dispose() also ends n8n's task-runner children
-			detached: true,
-		});
+		const files = outputFiles();
+		const stdoutFd = openSync(files.stdout, 'w', 0o600);
+		const stderrFd = options.inheritStderr ? 'pipe' : openSync(files.stderr, 'w', 0o600);
+		let child: ChildProcess;
+		try {
+			child = spawn(cmd, args, {
+				cwd: options.cwd,
+				env: options.env ?? process.env,
+				stdio: ['ignore', stdoutFd, stderrFd],
+				// own process group, so a timeout or dispose() also ends n8n's task-runner children
+				detached: true,
+			});
+		} finally {
+			// the child holds its own copies
+			closeSync(stdoutFd);
+			if (typeof stderrFd === 'number') closeSync(stderrFd);
+		}
 		liveChildren.add(child);
 		options.onSpawn?.(child);
-		let stdout = '';
-		let stderr = '';
+		let liveStderr = '';
+		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+			liveStderr += chunk;
+			process.stderr.write(chunk);
+		});
 		let timedOut = false;
-		child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-			stdout += chunk;
-			if (VERBOSE) process.stderr.write(chunk);
-		});
-		child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-			stderr += chunk;
-			if (VERBOSE || options.inheritStderr) process.stderr.write(chunk);
-		});
 		const timer = setTimeout(() => {
 			timedOut = true;
 			killGroup(child, 'SIGTERM');
 			setTimeout(() => killGroup(child, 'SIGKILL'), 5_000).unref();
 		}, timeoutMs);
+		const output = (): { stdout: string; stderr: string } => {
+			const stdout = readAndRemove(files.stdout);
+			const stderr = options.inheritStderr ? liveStderr : readAndRemove(files.stderr);
+			if (VERBOSE) process.stderr.write(stdout + (options.inheritStderr ? '' : stderr));
+			return { stdout, stderr };
+		};
 		child.on('error', (error) => {
 			clearTimeout(timer);
 			liveChildren.delete(child);
+			const { stdout, stderr } = output();
 			reject(new CommandError(step, command, null, null, stdout, stderr, `could not start: ${error.message}`));
 		});
 		child.on('close', (exitCode, signal) => {
 			clearTimeout(timer);
 			liveChildren.delete(child);
+			const { stdout, stderr } = output();
 			const result: CommandResult = {
 				command,
 				exitCode,
