@@ -4,6 +4,7 @@ import { SandboxServer } from './server';
 import type { AuditLog, FaultControl, SandboxCounters, SandboxOptions } from './types';
 
 export { SEED } from './seed';
+export { TestClock, type Clock } from './clock';
 export { DEFAULT_RATE_LIMITS } from './rateLimit';
 export { AUDIT_RESULT_WINDOW } from './api/auditLogs';
 export type {

@@ -44,7 +44,7 @@ export class RateLimiter {
 	}
 
 	/** undefined when rate limiting is disabled. */
-	take(workspaceId: string, bucket: RateLimitBucket, now = Date.now()): RateDecision | undefined {
+	take(workspaceId: string, bucket: RateLimitBucket, now: number): RateDecision | undefined {
 		if (!this.limits) return undefined;
 		const limit = this.limits[bucket];
 		const windowMs = this.windowSeconds * 1000;

@@ -7,6 +7,7 @@ import { handleAdmin } from './admin';
 import type { ApiContext } from './api/common';
 import { DeviceOperations } from './api/devices';
 import { matchApiRoute } from './api/index';
+import { realClock } from './clock';
 import { Counters } from './counters';
 import { DEFAULT_SIZES, DataStore } from './data';
 import { GlError, glErrorBody } from './errors';
@@ -91,7 +92,8 @@ export class SandboxServer {
 	private readonly timers = new Set<NodeJS.Timeout>();
 
 	constructor(options: SandboxOptions = {}) {
-		const startMs = Date.now();
+		const clock = options.clock ?? realClock;
+		const startMs = clock.now();
 		const windowSeconds = options.rateWindowSeconds ?? 60;
 		if (!(windowSeconds > 0)) throw new Error('rateWindowSeconds must be > 0');
 		const state: SandboxState = {
@@ -106,6 +108,7 @@ export class SandboxServer {
 				hyphenatedWorkspaceIds: options.hyphenatedWorkspaceIds ?? true,
 				auditBareSortDirection: options.auditBareSortDirection ?? 'desc',
 			},
+			clock,
 			url: '',
 			counters: new Counters(),
 			faults: new FaultQueue(),
@@ -116,7 +119,7 @@ export class SandboxServer {
 				options.auditLogDays ?? 90,
 			),
 			// Both read the state lazily (the URL is only known after listen()).
-			tokens: new TokenStore(() => state.url),
+			tokens: new TokenStore(() => state.url, clock),
 			deviceOps: new DeviceOperations(() => state),
 		};
 		this.state = state;
@@ -299,7 +302,7 @@ export class SandboxServer {
 		const workspace = findWorkspace(token.workspaceId)!;
 
 		// Rate limit: per workspace and bucket, after auth (the gateway needs the workspace).
-		const rate = state.limiter.take(workspace.id, match.def.bucket);
+		const rate = state.limiter.take(workspace.id, match.def.bucket, state.clock.now());
 		const rateHeaders: Record<string, string> = {};
 		if (rate) {
 			rateHeaders['ratelimit-limit'] = String(rate.limit);

@@ -1,4 +1,5 @@
 // The mutable state shared by the server, issuers and API handlers of one sandbox instance.
+import type { Clock } from './clock';
 import type { Counters } from './counters';
 import type { DataStore } from './data';
 import type { DeviceOperations } from './api/devices';
@@ -20,6 +21,7 @@ export interface ResolvedOptions {
 
 export interface SandboxState {
 	options: ResolvedOptions;
+	clock: Clock;
 	url: string;
 	tokens: TokenStore;
 	data: DataStore;

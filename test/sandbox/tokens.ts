@@ -1,6 +1,7 @@
 // Issued-token registry. Tokens are JWT-shaped (header.payload.signature, base64url) so clients can read
 // `exp`; validity is decided by this registry, not by the signature, so any tampering yields "unknown token".
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from './clock';
 import type { ClientKind } from './types';
 
 export type TokenIssuer = 'workspace' | 'sso';
@@ -26,7 +27,10 @@ export class TokenStore {
 	private readonly key = randomBytes(32);
 	private readonly tokens = new Map<string, TokenRecord>();
 
-	constructor(private readonly baseUrl: () => string) {}
+	constructor(
+		private readonly baseUrl: () => string,
+		private readonly clock: Clock,
+	) {}
 
 	mint(input: {
 		clientId: string;
@@ -36,7 +40,7 @@ export class TokenStore {
 		ttlSeconds: number;
 		actingWorkspaceId?: string;
 	}): TokenRecord {
-		const now = Date.now();
+		const now = this.clock.now();
 		const iat = Math.floor(now / 1000);
 		const payload: Record<string, unknown> = {
 			iss:
@@ -76,7 +80,7 @@ export class TokenStore {
 		const record = this.tokens.get(token);
 		if (!record) return { state: 'unknown' };
 		if (record.revoked) return { state: 'revoked', record };
-		if (Date.now() >= record.expiresAtMs) return { state: 'expired', record };
+		if (this.clock.now() >= record.expiresAtMs) return { state: 'expired', record };
 		return { state: 'valid', record };
 	}
 

@@ -1,4 +1,5 @@
 // Shared types of the GreenLake sandbox. Kept free of runtime code so every module can import them.
+import type { Clock } from './clock';
 
 export type RateLimitBucket =
 	| 'workspaces.mspTenants'
@@ -42,6 +43,9 @@ export interface SandboxOptions {
 	auditLogDays?: number;
 	/** fixed delay added to every (non-admin) response, default 0 */
 	latencyMs?: number;
+	/** the sandbox's clock for token lifetimes, rate-limit windows and async operations; default real time (tests
+	 * that must not depend on the machine's speed pass a TestClock and move it by hand) */
+	clock?: Clock;
 	// ---- additions beyond the agreed API (all optional) ----
 	/** device async operations report SUCCEEDED on this poll (1-based), default 2 */
 	asyncOperationPolls?: number;

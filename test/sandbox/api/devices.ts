@@ -103,7 +103,7 @@ export class DeviceOperations {
 		const op: Operation = {
 			id: randomUUID(),
 			workspaceId,
-			startedMs: Date.now(),
+			startedMs: this.state().clock.now(),
 			polls: 0,
 			deviceIds,
 			patch,
@@ -130,7 +130,7 @@ export class DeviceOperations {
 		if (op.endedMs === undefined && (op.polls >= asyncOperationPolls || this.timeUp(op)))
 			this.complete(op);
 		const done = op.endedMs !== undefined;
-		const elapsed = Date.now() - op.startedMs;
+		const elapsed = this.state().clock.now() - op.startedMs;
 		return {
 			id: op.id,
 			type: 'devices/asyncOperation',
@@ -150,11 +150,11 @@ export class DeviceOperations {
 	}
 
 	private timeUp(op: Operation): boolean {
-		return Date.now() - op.startedMs >= this.state().options.asyncOperationMs;
+		return this.state().clock.now() - op.startedMs >= this.state().options.asyncOperationMs;
 	}
 
 	private complete(op: Operation): void {
-		op.endedMs = Date.now();
+		op.endedMs = this.state().clock.now();
 		if (op.dryRun) return;
 		const { data } = this.state();
 		for (const id of op.deviceIds) {

@@ -1,7 +1,7 @@
 // PATCH /devices/v1/devices (merge patch) → 202 + Location → async operation → device updated.
-import { SEED, startSandbox } from '../../sandbox';
+import { SEED, startSandbox, TestClock } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { api, issueSubjects, sleep, token } from './helpers';
+import { api, issueSubjects, token } from './helpers';
 
 const { msp, standard } = SEED.clients;
 const MERGE = { 'content-type': 'application/merge-patch+json' };
@@ -170,20 +170,25 @@ describe('sandbox device PATCH and async operations (poll-based)', () => {
 	});
 });
 
-describe('sandbox device async operations (time-based)', () => {
+describe('sandbox device async operations (time-based, the sandbox clock moved by hand)', () => {
 	it('succeeds after asyncOperationMs even without enough polls, and applies on the next read', async () => {
+		const clock = new TestClock();
 		const sb = await startSandbox({
 			sizes: small,
 			asyncOperationMs: 300,
 			asyncOperationPolls: 100,
+			clock,
 		});
 		try {
 			const t = await token(sb, standard);
 			const [device] = await unassigned(sb, t);
+			clock.freeze();
 			const res = await patch(sb, t, [device.id], { subscription: [{ id: 'sub-1' }] });
 			const location = res.headers.get('location')!;
+			clock.advance(299);
 			expect((await api(sb, t, location)).body.status).not.toBe('SUCCEEDED');
-			await sleep(1050);
+			expect((await api(sb, t, `/devices/v1/devices/${device.id}`)).body.subscription).toEqual(device.subscription);
+			clock.advance(1);
 			const read = (await api(sb, t, `/devices/v1/devices/${device.id}`)).body;
 			expect(read.subscription).toEqual([
 				{ id: 'sub-1', resourceUri: '/subscriptions/v1/subscriptions/sub-1' },

@@ -1,4 +1,4 @@
-import { SEED, startSandbox } from '../../sandbox';
+import { SEED, startSandbox, TestClock } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
 import {
 	api,
@@ -7,7 +7,6 @@ import {
 	jwtPayload,
 	mint,
 	postForm,
-	sleep,
 	token,
 	tokenUrl,
 } from './helpers';
@@ -307,19 +306,22 @@ describe('sandbox issuers', () => {
 	});
 });
 
-describe('sandbox token expiry (tokenTtlSeconds: 1)', () => {
+describe('sandbox token expiry (tokenTtlSeconds: 1, the sandbox clock moved by hand)', () => {
 	let sb: Sandbox;
+	const clock = new TestClock();
 	beforeAll(async () => {
-		sb = await startSandbox({ tokenTtlSeconds: 1, sizes: small });
+		sb = await startSandbox({ tokenTtlSeconds: 1, sizes: small, clock });
 	});
+	beforeEach(() => clock.freeze());
 	afterAll(() => sb.close());
 
-	it('answers 401 with access_token expired once the token is past its lifetime', async () => {
+	it('answers 200 until the token is 1 s old, then 401 with access_token expired', async () => {
 		const res = await mint(sb, standard);
 		expect(res.body.expires_in).toBe(1);
 		const t = res.body.access_token;
+		clock.advance(999);
 		expect((await api(sb, t, '/locations/v1/locations')).status).toBe(200);
-		await sleep(1100);
+		clock.advance(1);
 		const expired = await api(sb, t, '/locations/v1/locations');
 		expect(expired.status).toBe(401);
 		expect(expired.body.errorCode).toBe('HPE_GL_ERROR_UNAUTHORIZED');
@@ -334,7 +336,7 @@ describe('sandbox token expiry (tokenTtlSeconds: 1)', () => {
 
 	it('refuses an expired subject token with invalid_grant saying expired', async () => {
 		const mspToken = await token(sb, msp);
-		await sleep(1100);
+		clock.advance(1000);
 		const res = await exchange(sb, mspToken, alpha.id);
 		expect(res.status).toBe(400);
 		expect(res.body.error).toBe('invalid_grant');

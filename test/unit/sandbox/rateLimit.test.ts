@@ -1,35 +1,33 @@
-// Fixed-window rate limiting: headers, 429 body, Retry-After option, sentWhileExhausted, isolation.
-import { DEFAULT_RATE_LIMITS, SEED, startSandbox } from '../../sandbox';
+// Fixed-window rate limiting: headers, 429 body, Retry-After option, sentWhileExhausted, isolation. The sandbox's
+// clock stands still at the start of a window during a burst and is moved past the reset by hand: no burst can
+// straddle two windows however slowly the machine runs it.
+import { DEFAULT_RATE_LIMITS, SEED, startSandbox, TestClock } from '../../sandbox';
 import type { Sandbox } from '../../sandbox';
-import { api, sleep, token } from './helpers';
+import { api, token } from './helpers';
 
 const { msp, standard } = SEED.clients;
 const small = { auditLogs: 20, devices: 20, subscriptions: 5, users: 5, locations: 5 };
 const WINDOW_S = 2;
 
-/** Waits until just after a window boundary so a burst never straddles two windows. */
-async function alignToWindow(seconds = WINDOW_S): Promise<void> {
-	const ms = seconds * 1000;
-	await sleep(ms - (Date.now() % ms) + 30);
-}
-
 describe('sandbox rate limiting', () => {
 	let sb: Sandbox;
 	let t: string;
 	let deviceId: string;
+	const clock = new TestClock();
 	beforeAll(async () => {
 		sb = await startSandbox({
 			sizes: small,
 			rateWindowSeconds: WINDOW_S,
 			rateLimits: { 'devices.get': 3 },
+			clock,
 		});
 		t = await token(sb, standard);
 		deviceId = (await api(sb, t, '/devices/v1/devices?limit=1')).body.items[0].id;
 	});
+	beforeEach(() => clock.freezeAtWindowStart(WINDOW_S));
 	afterAll(() => sb.close());
 
 	it('sends ratelimit headers and answers 429 with retry_info once the bucket is empty', async () => {
-		await alignToWindow();
 		sb.resetCounters();
 		const remaining: string[] = [];
 		for (let i = 0; i < 3; i++) {
@@ -38,8 +36,7 @@ describe('sandbox rate limiting', () => {
 			expect(res.headers.get('ratelimit-limit')).toBe('3');
 			const reset = Number(res.headers.get('ratelimit-reset'));
 			expect(Number.isInteger(reset)).toBe(true);
-			expect(reset).toBeGreaterThanOrEqual(1);
-			expect(reset).toBeLessThanOrEqual(WINDOW_S);
+			expect(reset).toBe(WINDOW_S);
 			remaining.push(res.headers.get('ratelimit-remaining')!);
 		}
 		expect(remaining).toEqual(['2', '1', '0']);
@@ -66,37 +63,38 @@ describe('sandbox rate limiting', () => {
 		expect((await api(sb, other, `/devices/v1/devices/${otherId}`)).status).toBe(200);
 
 		// After the reset the bucket refills.
-		await sleep(Number(limited.headers.get('ratelimit-reset')) * 1000 + 50);
+		clock.advance(Number(limited.headers.get('ratelimit-reset')) * 1000);
 		const again = await api(sb, t, `/devices/v1/devices/${deviceId}`);
 		expect(again.status).toBe(200);
 		expect(again.headers.get('ratelimit-remaining')).toBe('2');
 	});
 
 	it('keeps sentWhileExhausted at 0 for a client that waits out ratelimit-reset', async () => {
-		await alignToWindow();
 		sb.resetCounters();
 		for (let i = 0; i < 5; i++) {
 			const res = await api(sb, t, `/devices/v1/devices/${deviceId}`);
 			expect(res.status).toBe(200);
 			if (res.headers.get('ratelimit-remaining') === '0')
-				await sleep(Number(res.headers.get('ratelimit-reset')) * 1000 + 20);
+				clock.advance(Number(res.headers.get('ratelimit-reset')) * 1000);
 		}
 		expect(sb.counters().sentWhileExhausted).toBe(0);
 		expect(sb.counters().api429).toBe(0);
 	});
 
-	it('uses the documented per-minute defaults', async () => {
-		const res = await api(sb, t, '/subscriptions/v1/subscriptions');
-		expect(res.headers.get('ratelimit-limit')).toBe('60');
-		expect((await api(sb, t, '/devices/v1/devices?limit=1')).headers.get('ratelimit-limit')).toBe(
-			'160',
-		);
-		expect(
-			(await api(sb, t, '/audit-log/v2beta1/logs?limit=1')).headers.get('ratelimit-limit'),
-		).toBe('300');
-		expect(DEFAULT_RATE_LIMITS['devices.patch']).toBe(40);
-		expect(DEFAULT_RATE_LIMITS['audit.get']).toBe(80);
-		expect(DEFAULT_RATE_LIMITS['subscriptions.get']).toBe(20);
+	it('answers with the documented per-minute limits (greenlake-api.md §3–4) in ratelimit-limit', async () => {
+		const missing = '00000000000000000000000000000000';
+		const limitOf = async (path: string, init: { method?: string; body?: string } = {}) =>
+			(await api(sb, t, path, init)).headers.get('ratelimit-limit');
+		expect(await limitOf('/subscriptions/v1/subscriptions')).toBe('60');
+		expect(await limitOf(`/subscriptions/v1/subscriptions/${missing}`)).toBe('20');
+		expect(await limitOf('/devices/v1/devices?limit=1')).toBe('160');
+		expect(await limitOf(`/devices/v1/async-operations/${missing}`)).toBe('90');
+		// an invalid PATCH is refused after the rate limit counted it
+		expect(await limitOf(`/devices/v1/devices?id=${missing}`, { method: 'PATCH', body: 'not json' })).toBe('40');
+		expect(await limitOf('/audit-log/v2beta1/logs?limit=1')).toBe('300');
+		expect(await limitOf(`/audit-log/v2beta1/logs/${missing}`)).toBe('80');
+		// the devices.get limit of this sandbox is overridden (3); its default is the documented 40
+		expect(DEFAULT_RATE_LIMITS['devices.get']).toBe(40);
 	});
 
 	it('does not rate-limit the token endpoint', async () => {
@@ -118,19 +116,21 @@ describe('sandbox rate limiting', () => {
 
 describe('sandbox rate limiting options', () => {
 	it('adds Retry-After when retryAfterHeader is set', async () => {
+		const clock = new TestClock();
 		const sb = await startSandbox({
 			sizes: small,
 			rateWindowSeconds: WINDOW_S,
 			rateLimits: { 'locations.list': 1 },
 			retryAfterHeader: true,
+			clock,
 		});
 		try {
 			const t = await token(sb, standard);
-			await alignToWindow();
+			clock.freezeAtWindowStart(WINDOW_S);
 			expect((await api(sb, t, '/locations/v1/locations')).status).toBe(200);
 			const limited = await api(sb, t, '/locations/v1/locations');
 			expect(limited.status).toBe(429);
-			expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+			expect(limited.headers.get('retry-after')).toBe(String(WINDOW_S));
 		} finally {
 			await sb.close();
 		}
