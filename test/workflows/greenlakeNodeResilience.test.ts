@@ -10,7 +10,7 @@ import {
 	type LoadedPackage,
 	type RunResult,
 } from '../support/workflowRunner';
-import { SEED, startSandbox, type Sandbox } from '../sandbox';
+import { SEED, startSandbox, TestClock, type Sandbox } from '../sandbox';
 
 import { resolve } from 'node:path';
 import type { INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
@@ -25,23 +25,28 @@ const CRED = { id: 'cred-greenlake', name: 'GreenLake' };
 const WINDOW_SECONDS = 2;
 const DEVICES_GET_LIMIT = 6;
 const DEVICES_LIST_LIMIT = 4;
+const SIZES = { devices: 40, auditLogs: 10, users: 10, subscriptions: 10, locations: 10 };
+/** A second credential, on a sandbox whose clock the Max Wait test stops (60 s windows). */
+const CRED_FROZEN = { id: 'cred-greenlake-frozen', name: 'GreenLake (frozen clock)' };
 
 describe('HPE GreenLake node under rate limits and faults (rate window 2 s)', () => {
 	let sandbox: Sandbox;
+	let frozenSandbox: Sandbox;
+	const frozenClock = new TestClock();
 	let pkg: LoadedPackage;
 	let store: CredentialStore;
 	let tokenEngine: { clear(): void };
 	let sharedPacer: { clear(): void };
 	let deviceIds: string[];
 
-	const node = (parameters: INodeParameters, name = NODE_NAME): INode => ({
+	const node = (parameters: INodeParameters, name = NODE_NAME, credential = CRED): INode => ({
 		id: `node-${name}`,
 		name,
 		type: NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { hpeGreenLakeApi: CRED },
+		credentials: { hpeGreenLakeApi: credential },
 	});
 
 	const deviceGet = (name = NODE_NAME) => node({ resource: 'device', operation: 'get', id: '={{ $json.id }}' }, name);
@@ -71,25 +76,29 @@ describe('HPE GreenLake node under rate limits and faults (rate window 2 s)', ()
 		sandbox = await startSandbox({
 			rateWindowSeconds: WINDOW_SECONDS,
 			rateLimits: { 'devices.get': DEVICES_GET_LIMIT, 'devices.list': DEVICES_LIST_LIMIT },
-			sizes: { devices: 40, auditLogs: 10, users: 10, subscriptions: 10, locations: 10 },
+			sizes: SIZES,
+		});
+		frozenSandbox = await startSandbox({
+			rateWindowSeconds: 60,
+			rateLimits: { 'devices.get': DEVICES_GET_LIMIT },
+			sizes: SIZES,
+			clock: frozenClock,
 		});
 		pkg = await loadPackage(REPO);
 		({ tokenEngine } = (await import(resolve(REPO, 'dist/nodes/shared/auth/tokenEngine'))) as { tokenEngine: { clear(): void } });
 		({ sharedPacer } = (await import(resolve(REPO, 'dist/nodes/shared/http/rateLimit'))) as { sharedPacer: { clear(): void } });
+		const credentialData = (sb: Sandbox) => ({
+			clientId: SEED.clients.standard.clientId,
+			clientSecret: SEED.clients.standard.clientSecret,
+			workspaceId: SEED.clients.standard.workspaceId,
+			issuer: 'workspace',
+			baseUrl: 'custom',
+			customBaseUrl: sb.url,
+			clientAuthentication: 'body',
+		});
 		store = createCredentialStore([
-			{
-				...CRED,
-				type: 'hpeGreenLakeApi',
-				data: {
-					clientId: SEED.clients.standard.clientId,
-					clientSecret: SEED.clients.standard.clientSecret,
-					workspaceId: SEED.clients.standard.workspaceId,
-					issuer: 'workspace',
-					baseUrl: 'custom',
-					customBaseUrl: sandbox.url,
-					clientAuthentication: 'body',
-				},
-			},
+			{ ...CRED, type: 'hpeGreenLakeApi', data: credentialData(sandbox) },
+			{ ...CRED_FROZEN, type: 'hpeGreenLakeApi', data: credentialData(frozenSandbox) },
 		]);
 		const list = await run(node({ resource: 'device', operation: 'getMany', returnAll: true }));
 		deviceIds = list.output(NODE_NAME).map((json) => String(json.id));
@@ -98,10 +107,7 @@ describe('HPE GreenLake node under rate limits and faults (rate window 2 s)', ()
 
 	afterAll(async () => {
 		await sandbox?.close();
-		expect(transcripts.length).toBeGreaterThan(20);
-		const all = transcripts.join('\n');
-		expect(all.includes(SEED.clients.standard.clientSecret)).toBe(false);
-		expect(all).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+		await frozenSandbox?.close();
 	});
 
 	beforeEach(() => {
@@ -109,6 +115,7 @@ describe('HPE GreenLake node under rate limits and faults (rate window 2 s)', ()
 		sharedPacer.clear();
 		sandbox.faults.clear();
 		sandbox.resetCounters();
+		frozenClock.release();
 	});
 
 	it('a 429 storm: 2 concurrent workflows (30 device gets + a 40-device list at page size 4) and an injected 429 burst → 0 failed items, nothing sent while the budget is 0', async () => {
@@ -173,10 +180,11 @@ describe('HPE GreenLake node under rate limits and faults (rate window 2 s)', ()
 		figure(`dropped sockets: injected=${sandbox.counters().injected}, failed items=0`);
 	});
 
-	it('a GET that times out (Timeout 300 ms, response delayed 1.5 s): retried, 0 failed items', async () => {
-		sandbox.faults.inject({ kind: 'delay', ms: 1500, count: 1, route: '/devices/v1/devices/' });
+	it('a GET that times out (Timeout 5 s, that response held back 10 min): retried, 0 failed items', async () => {
+		// Timeout is far above any normal answer on a busy machine; the held-back answer never comes in time.
+		sandbox.faults.inject({ kind: 'delay', ms: 600_000, count: 1, route: '/devices/v1/devices/' });
 		const result = await run(
-			node({ resource: 'device', operation: 'get', id: '={{ $json.id }}', requestOptions: { timeoutMs: 300 } }),
+			node({ resource: 'device', operation: 'get', id: '={{ $json.id }}', requestOptions: { timeoutMs: 5_000 } }),
 			deviceItems(2),
 		);
 		expect(result.nodeError(NODE_NAME)).toBeUndefined();
@@ -258,20 +266,28 @@ describe('HPE GreenLake node under rate limits and faults (rate window 2 s)', ()
 	});
 
 	it('a rate-limit wait beyond Max Wait fails the item with a clear error, without sending into the spent window', async () => {
-		// Start just after a window boundary (windows are aligned to the wall clock) and spend that window's budget.
-		const windowMs = WINDOW_SECONDS * 1000;
-		await new Promise((done) => setTimeout(done, windowMs - (Date.now() % windowMs) + 50));
-		const first = await run(deviceGet(), deviceItems(DEVICES_GET_LIMIT));
+		// The sandbox's clock stands still at the start of a 60 s window: the budget is spent within it and the
+		// next request would have to wait the whole minute, however slowly this machine runs the test.
+		frozenClock.freezeAtWindowStart(60);
+		frozenSandbox.resetCounters();
+		const get = (parameters: INodeParameters = {}) =>
+			node({ resource: 'device', operation: 'get', id: '={{ $json.id }}', ...parameters }, NODE_NAME, CRED_FROZEN);
+		const first = await run(get(), deviceItems(DEVICES_GET_LIMIT));
 		expect(first.status).toBe('success');
-		const result = await run(
-			node({ resource: 'device', operation: 'get', id: '={{ $json.id }}', requestOptions: { maxWaitSeconds: 0 } }),
-			deviceItems(1),
-		);
+		const result = await run(get({ requestOptions: { maxWaitSeconds: 0 } }), deviceItems(1));
 
 		expect(result.status).toBe('error');
 		expect(result.nodeError(NODE_NAME)?.message).toMatch(/rate limit for GET \/devices\/v1\/devices\/.*beyond Max Wait/);
 		expect(result.nodeError(NODE_NAME)?.description).toMatch(/Raise Max Wait/);
-		expect(routeCount('GET /devices/v1/devices/{id}', '200')).toBe(DEVICES_GET_LIMIT);
-		expect(sandbox.counters().sentWhileExhausted).toBe(0);
+		const counters = frozenSandbox.counters();
+		expect(counters.requests.byRoute['GET /devices/v1/devices/{id}']).toEqual({ '200': DEVICES_GET_LIMIT });
+		expect(counters.sentWhileExhausted).toBe(0);
+	});
+
+	it('no run above put the client secret or a token into its output or errors', () => {
+		expect(transcripts.length).toBeGreaterThan(20);
+		const all = transcripts.join('\n');
+		expect(all.includes(SEED.clients.standard.clientSecret)).toBe(false);
+		expect(all).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
 	});
 });

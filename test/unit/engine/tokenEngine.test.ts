@@ -401,7 +401,7 @@ describe('token engine (dist) against the sandbox', () => {
 		});
 	});
 
-	afterAll(() => {
+	it('no error message above carries a client secret or a token the tests were issued', () => {
 		expect(issued.size).toBeGreaterThan(5);
 		expect(errorTexts.length).toBeGreaterThanOrEqual(10);
 		for (const text of errorTexts) {
