@@ -35,9 +35,17 @@ const UNKNOWN_TYPE = 'n8n-nodes-harness-fixture.doesNotExist';
 let runtime: N8nRuntime;
 let n8n: N8nInstance;
 
+/**
+ * n8n 2.41.1's `execute` ends with process.exit() without disposing its default "vm" expression engine (isolated-vm),
+ * and then dies by SIGSEGV in about 1 run of 4 (2 of 8 measured), after its result is printed. With the legacy engine
+ * it exits cleanly (0 of 10). This file tests the harness, exit codes included, so it runs n8n with the legacy engine;
+ * the product's e2e tests keep n8n's default engine and assert the execution's status, never the exit code.
+ */
+const HARNESS_ENV = { N8N_EXPRESSION_ENGINE: 'legacy' };
+
 beforeAll(async () => {
 	runtime = await ensureRuntime();
-	n8n = await N8nInstance.create({ packageTarball: await packFixturePackage() });
+	n8n = await N8nInstance.create({ packageTarball: await packFixturePackage(), env: HARNESS_ENV });
 	await n8n.importCredentials([CREDENTIAL]);
 	await n8n.importWorkflow([
 		echoWorkflow({ id: ECHO_WF, credential: credentialRef, note: 'hello from the harness' }),
@@ -69,8 +77,7 @@ describe('real n8n harness (fixture package)', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
-		// n8n 2.41.1 sometimes segfaults after printing the result (isolated-vm teardown), see ExecutionResult.crashedOnExit
-		expect(result.exitCode === 0 || result.crashedOnExit).toBe(true);
+		expect({ exitCode: result.exitCode, signal: result.signal }).toEqual({ exitCode: 0, signal: null });
 		expect(result.lastNodeExecuted).toBe('Echo');
 		expect(nodeOutput(result, 'Manual Trigger')).toEqual([{}]);
 		expect(nodeOutput(result, 'Echo')).toEqual([
@@ -107,7 +114,7 @@ describe('real n8n harness (fixture package)', () => {
 		const result = await n8n.execute(UNKNOWN_WF);
 
 		expect(result.status).toBe('error');
-		expect(result.exitCode === 1 || result.crashedOnExit).toBe(true);
+		expect({ exitCode: result.exitCode, signal: result.signal }).toEqual({ exitCode: 1, signal: null });
 		expect(result.error?.message).toContain(UNKNOWN_TYPE);
 	});
 

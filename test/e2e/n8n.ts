@@ -449,9 +449,9 @@ export interface ExecutionResult {
 	signal: NodeJS.Signals | null;
 	/**
 	 * n8n printed its result, then died from a signal while exiting. n8n 2.41.1 on Node 24 does this (SIGSEGV) in
-	 * roughly a third of `execute` runs, successful or not, with the default "vm" expression engine (isolated-vm);
-	 * with N8N_EXPRESSION_ENGINE=legacy it did not happen in our runs. The parsed result is complete; assert
-	 * `status`, and accept `exitCode === 0 || crashedOnExit` where the exit code matters.
+	 * about a quarter of `execute` runs, successful or not, with the default "vm" expression engine (isolated-vm: it
+	 * exits without disposing it); with N8N_EXPRESSION_ENGINE=legacy it did not happen in our runs. The result, read
+	 * from a file, is complete: assert `status`. A test of exit codes runs n8n with the legacy engine (harness.test.ts).
 	 */
 	crashedOnExit: boolean;
 	/** Per node name: its runs. Empty when the run never started (e.g. the workflow could not be built). */
