@@ -184,6 +184,22 @@ async function ttlRun(
 	return { mints: counters.mints.total, api401: counters.api401, answers, bound };
 }
 
+/**
+ * Runs exactly `count` workers (worker-1, then worker-2), starting or stopping (SIGTERM) them as needed: each test
+ * states the cluster it needs instead of relying on what the tests before it left running.
+ */
+async function useWorkers(count: 1 | 2): Promise<void> {
+	for (let index = 0; index < cluster.workers.length; index++) {
+		const running = cluster.workers[index].daemon?.running === true;
+		if (index < count && !running) {
+			await cluster.startWorker(index);
+			note(`${cluster.workers[index].name} started in ${((cluster.timings.at(-1)?.ms ?? 0) / 1000).toFixed(1)} s`);
+		} else if (index >= count && running) {
+			await cluster.stopWorker(index, 'SIGTERM');
+		}
+	}
+}
+
 beforeAll(async () => {
 	const tarball = await packBuiltSnapshot(PACKAGE_DIR);
 	sandbox = await startSandbox({ rateLimits: false });
@@ -221,9 +237,10 @@ afterAll(async () => {
 }, 120_000);
 
 describe('HPE GreenLake package in n8n queue mode (Postgres + Redis + main + workers)', () => {
-	let oneWorkerMints = 0;
+	let oneWorkerMints: number | undefined;
 
 	it(`1 worker: tokens living ${TTL_SECONDS} s, ${RUN_SECONDS} s of steady webhook traffic: ≤ ${MAX_MINTS} mints, 0 API 401s`, async () => {
+		await useWorkers(1);
 		const { mints, api401, bound } = await ttlRun(scenarios.ttl1, '1 worker');
 		oneWorkerMints = mints;
 		expect(api401).toBe(0);
@@ -231,8 +248,7 @@ describe('HPE GreenLake package in n8n queue mode (Postgres + Redis + main + wor
 	}, 180_000);
 
 	it('100 concurrent webhook executions across 2 workers: 0 failed, both workers used', async () => {
-		await cluster.startWorker(1);
-		note(`worker-2 started in ${((cluster.timings.at(-1)?.ms ?? 0) / 1000).toFixed(1)} s`);
+		await useWorkers(2);
 		const since = await cluster.maxExecutionId();
 		sandbox.resetCounters();
 		scenarios.burst.proxy!.reset(); // forget the warm-up's mint
@@ -271,35 +287,42 @@ describe('HPE GreenLake package in n8n queue mode (Postgres + Redis + main + wor
 	}, 300_000);
 
 	it(`2 workers: tokens living ${TTL_SECONDS} s, ${RUN_SECONDS} s of steady webhook traffic: ≤ ${MAX_MINTS} mints (not × workers), 0 API 401s`, async () => {
+		await useWorkers(2);
 		const { mints, api401, answers, bound } = await ttlRun(scenarios.ttl2, '2 workers');
-		note(`mints, 1 worker vs 2 workers: ${oneWorkerMints} vs ${mints}`);
+		note(`mints, 1 worker vs 2 workers: ${oneWorkerMints ?? 'not measured in this run'} vs ${mints}`);
 		expect(Object.keys(countBy(answers.map((a) => a.body?.worker))).sort()).toEqual(['worker-1', 'worker-2']);
 		expect(api401).toBe(0);
 		expect(mints).toBeLessThanOrEqual(bound);
 	}, 180_000);
 
 	it('SIGTERM to a worker mid-run: its running executions finish, every call is answered, nothing is lost', async () => {
+		await useWorkers(2);
 		const since = await cluster.maxExecutionId();
 		const calls = 24;
-		// every GreenLake call of this run takes 3 s, so executions are surely in flight when the signal arrives
-		sandbox.faults.inject({ kind: 'delay', ms: 3_000, count: calls, route: '/workspaces/v1/workspaces' });
+		// Every GreenLake call of this run is held 10 s by the sandbox. The signal goes out once 11 of those calls have
+		// arrived: a worker runs at most 10 executions at once, so at least one of them is worker-2's, inside its
+		// GreenLake call (n8n registers an execution as running before the workflow sends anything), and it is still
+		// there when the signal arrives. Counted, not timed (a log line "Worker started execution" comes earlier, before
+		// the execution is registered, so it cannot tell).
+		const delayMs = 10_000;
+		const concurrentOnOneWorker = 10;
+		const injectedBefore = sandbox.counters().injected;
+		const arrived = () => sandbox.counters().injected - injectedBefore;
+		sandbox.faults.inject({ kind: 'delay', ms: delayMs, count: calls, route: '/workspaces/v1/workspaces' });
 		try {
 			const t0 = Date.now();
 			const pending = Array.from({ length: calls }, (_, i) => callWebhook(scenarios.burst.path, 1000 + i));
-			// signal worker-2 once it runs several of them (or 1.5 s after it started the first)
 			const runningOn = (worker: string, at: number): string[] => {
 				const finished = cluster.finishedByWorker();
 				return [...cluster.startedByWorker()]
 					.filter(([id, s]) => s.worker === worker && Number(id) > since && s.at < at && !((finished.get(id)?.at ?? Infinity) < at))
 					.map(([id]) => id);
 			};
-			let firstSeen = 0;
-			for (const deadline = Date.now() + 30_000; Date.now() < deadline; await delay(100)) {
-				const running = runningOn('worker-2', Date.now()).length;
-				if (running > 0 && firstSeen === 0) firstSeen = Date.now();
-				if (running >= 5 || (firstSeen > 0 && Date.now() - firstSeen > 1_500)) break;
+			for (const deadline = Date.now() + 60_000; arrived() <= concurrentOnOneWorker; await delay(50)) {
+				if (Date.now() > deadline) throw new Error(`only ${arrived()} of ${calls} GreenLake calls arrived within 60 s`);
 			}
 			const signalAt = Date.now();
+			note(`SIGTERM: ${arrived()} GreenLake calls held by the sandbox when the signal went out, ${((signalAt - t0) / 1000).toFixed(1)} s into the burst`);
 			const stopped = await cluster.stopWorker(1, 'SIGTERM');
 			const answers = await Promise.all(pending);
 			const seconds = (Date.now() - t0) / 1000;
@@ -313,9 +336,14 @@ describe('HPE GreenLake package in n8n queue mode (Postgres + Redis + main + wor
 				expect(finishedBy.get(id)?.worker).toBe('worker-2');
 				expect(finishedBy.get(id)!.at).toBeGreaterThanOrEqual(signalAt);
 			}
+			// the worker's own list of what it had to drain: every one finished there, after the signal
 			const drainLine = cluster.workers[1].daemon!.lines.find((l) => /Waiting for \d+ active executions to finish/.test(l.text));
-			for (const id of drainLine?.text.match(/execution IDs: ([\d, ]+)/)?.[1].split(/,\s*/) ?? []) {
+			expect(drainLine?.text).toMatch(/execution IDs: \d/);
+			const drained = drainLine!.text.match(/execution IDs: ([\d, ]+)/)![1].split(/,\s*/).filter(Boolean);
+			expect(drained.length).toBeGreaterThan(0);
+			for (const id of drained) {
 				expect(finishedBy.get(id)?.worker).toBe('worker-2');
+				expect(finishedBy.get(id)!.at).toBeGreaterThanOrEqual(signalAt);
 			}
 			expect(describeFailures(answers)).toBe('');
 			const executions = await cluster.executions(scenarios.burst.workflowId, since);
@@ -323,7 +351,7 @@ describe('HPE GreenLake package in n8n queue mode (Postgres + Redis + main + wor
 			expect(countBy(executions.map((e) => e.status))).toEqual({ success: calls });
 			const lastFinish = Math.max(...runningAtSignal.map((id) => finishedBy.get(id)!.at));
 			note(
-				`SIGTERM: sent to worker-2 ${((signalAt - t0) / 1000).toFixed(1)} s into a ${calls}-call burst (every GreenLake call delayed 3 s) while it ran ` +
+				`SIGTERM: sent to worker-2 ${((signalAt - t0) / 1000).toFixed(1)} s into a ${calls}-call burst (every GreenLake call delayed ${delayMs / 1000} s) while it ran ` +
 					`${runningAtSignal.length} execution(s) (ids ${runningAtSignal.join(', ')}); it finished them all, the last ${((lastFinish - signalAt) / 1000).toFixed(1)} s ` +
 					`after the signal, and exited (${stopped.exit}) after ${(stopped.ms / 1000).toFixed(1)} s; worker-2 log: "${drainLine?.text.trim() ?? 'no drain line'}"; ` +
 					`${answers.filter(isGood).length}/${calls} calls answered 200 in ${seconds.toFixed(1)} s, by worker ${JSON.stringify(countBy(answers.map((a) => a.body?.worker)))}; ` +
