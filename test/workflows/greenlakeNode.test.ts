@@ -529,7 +529,7 @@ describe('HPE GreenLake node (workflows against the full-size sandbox)', () => {
 		});
 	});
 
-	afterAll(() => {
+	it('no run above put a client secret or a token into its output or errors', () => {
 		expect(transcripts.length).toBeGreaterThan(20);
 		for (const text of transcripts) {
 			for (const secret of SECRETS) expect(text.includes(secret)).toBe(false);

@@ -121,7 +121,7 @@ describe('credential + token engine in workflows of the HPE GreenLake node', () 
 		figure(`200 items: mints=${counters.mints.total}, api401=${counters.api401}`);
 	});
 
-	it('token lifetime 5 s, 12 runs one second apart: mints <= ceil(12/5)+1, zero API 401s', async () => {
+	it('token lifetime 5 s, 12 runs one second apart: at most one mint per 5 s elapsed (+1), zero API 401s', async () => {
 		sandbox.setTokenTtl(5);
 		const started = Date.now();
 		for (let second = 0; second < 12; second++) {
@@ -134,7 +134,8 @@ describe('credential + token engine in workflows of the HPE GreenLake node', () 
 		const counters = sandbox.counters();
 
 		expect(elapsed).toBeGreaterThanOrEqual(11);
-		expect(counters.mints.total).toBeLessThanOrEqual(Math.ceil(12 / 5) + 1);
+		// 4 when the runs keep to their schedule (11 s); a busy machine that stretches them needs tokens for longer
+		expect(counters.mints.total).toBeLessThanOrEqual(Math.ceil(elapsed / 5) + 1);
 		// Proactive refresh really happened: a 5 s token cannot cover 11+ s.
 		expect(counters.mints.total).toBeGreaterThanOrEqual(3);
 		expect(counters.api401).toBe(0);
@@ -320,7 +321,7 @@ describe('credential + token engine in workflows of the HPE GreenLake node', () 
 		});
 	});
 
-	afterAll(() => {
+	it('no run above put a client secret or an issued token into its output or errors', () => {
 		expect(issuedTokens.size).toBeGreaterThanOrEqual(5);
 		expect(transcripts.length).toBeGreaterThan(20);
 		const all = transcripts.join('\n');
