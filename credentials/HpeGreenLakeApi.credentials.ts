@@ -11,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 
 import { parseClientConfig } from '../nodes/shared/auth/clientConfig';
+import { REFRESH_CLAIM_FIELD, storedTokenRecord } from '../nodes/shared/auth/storedToken';
 import { tokenEngine } from '../nodes/shared/auth/tokenEngine';
 import { CLASSIC_SSO_TOKEN_URL, DEFAULT_BASE_URL, REGIONAL_BASE_URLS } from '../nodes/shared/config';
 
@@ -161,35 +162,53 @@ export class HpeGreenLakeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 		},
+		{
+			displayName: 'Access Token Mint Time',
+			name: 'accessTokenMintMs',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: 0,
+		},
+		{
+			displayName: 'Access Token Refreshed By',
+			name: 'accessTokenRefreshBy',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
 
 	/**
 	 * n8n calls this when the stored token is empty, after a 401, and for the credential test. It goes through the
 	 * package's one token engine, so n8n's HTTP Request node, this package's nodes and the credential share a token.
 	 * A non-empty incoming token means n8n saw it refused (or is testing): it is dropped before asking again.
+	 * For a refresh claim (REFRESH_CLAIM_FIELD) it returns the token this process holds, marked as being replaced.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const config = parseClientConfig(credentials);
+		if (credentials[REFRESH_CLAIM_FIELD] !== undefined) {
+			const held = tokenEngine.peek(config);
+			return held ? storedTokenRecord(held, tokenEngine.processId) : {};
+		}
 		if (typeof credentials.accessToken === 'string' && credentials.accessToken !== '') {
 			tokenEngine.invalidate(config, credentials.accessToken);
 		}
 		const token = await tokenEngine.getToken(this.helpers.httpRequest.bind(this.helpers), config);
 		tokenEngine.markPersisted(config, token.accessToken);
-		return {
-			accessToken: token.accessToken,
-			accessTokenExpiresAt: token.expiresAt,
-			accessTokenLifetime: token.lifetimeSeconds,
-			accessTokenFingerprint: token.fingerprint,
-		};
+		return storedTokenRecord(token, '');
 	}
 
 	authenticate: IAuthenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => ({
-		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Bearer ${currentAccessToken(credentials)}` },
-	});
+	): Promise<IHttpRequestOptions> => {
+		// A refresh claim only needs n8n to store preAuthentication's output: its carrier request is never sent.
+		if (credentials[REFRESH_CLAIM_FIELD] !== undefined) throw new Error('HPE GreenLake refresh claim stored; nothing to send');
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${currentAccessToken(credentials)}` },
+		};
+	};
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import { DEFAULT_REFRESH_SKEW_S, GREENLAKE_TOKEN_LIFETIME_S, SERVICE_TOKEN_LIFETIME_S } from '../config';
 import type { ClientConfig } from './clientConfig';
@@ -24,6 +24,8 @@ export interface IssuedToken {
 	fingerprint: string;
 	/** Whether n8n's credential store already holds this token (only the credential's own workspace is stored). */
 	persisted: boolean;
+	/** How long the issuer took to answer the mint that produced this token, in ms (0 when unknown). */
+	mintMs: number;
 }
 
 /** A token found in the credential's hidden fields (written there through preAuthentication). */
@@ -33,6 +35,10 @@ export interface StoredToken {
 	fingerprint: string;
 	/** Lifetime the issuer gave the token (older records lack it: the issuer's default is assumed). */
 	lifetimeSeconds?: number;
+	/** How long the issuer took to answer the mint, in ms, as measured by the process that minted it. */
+	mintMs?: number;
+	/** The process (TokenEngine.processId) that announced it is replacing this token, if any. */
+	refreshBy?: string;
 }
 
 export interface TokenOptions {
@@ -44,7 +50,16 @@ export interface TokenOptions {
 	forceRefresh?: boolean;
 	/** A token persisted by another process (n8n queue mode) that may be adopted instead of minting. */
 	stored?: StoredToken;
+	/**
+	 * Called once, inside this process's single flight, before a token that is still usable is replaced: records in
+	 * the credential store that this process is refreshing and returns the record read back. If another process's
+	 * claim (or a newer token) is in it, this process keeps its token (or adopts the newer one) instead of minting.
+	 */
+	claimRefresh?: () => Promise<StoredToken | undefined>;
 }
+
+/** Where a token stands for this process: used as is, refreshed (still usable meanwhile), or unusable. */
+export type TokenPhase = 'fresh' | 'refresh' | 'expired';
 
 interface CacheEntry {
 	token: Omit<IssuedToken, 'source'>;
@@ -77,11 +92,34 @@ export function refreshMarginMs(lifetimeSeconds: number, skewSeconds = DEFAULT_R
 }
 
 /**
+ * Refresh floor: a token is never sent with this little left (a tenth of the margin: 9 s of a 15-minute token). Between
+ * the refresh point and the floor a token is still sent while another process, which announced it, mints the next.
+ */
+export function refreshFloorMs(lifetimeSeconds: number): number {
+	return Math.round(refreshMarginMs(lifetimeSeconds) / 10);
+}
+
+/**
+ * How long before expiry a process starts replacing a token: the margin, or, when the issuer answers slowly, enough
+ * for the announcing process to mint and store the next token before the others reach the floor (the issuer's
+ * latency plus a third of the margin for the next request to arrive), plus this process's offset (up to a tenth of
+ * the margin) so that processes do not all reach their refresh point at the same instant.
+ */
+export function refreshLeadMs(lifetimeSeconds: number, mintMs: number, processOffset: number): number {
+	const margin = refreshMarginMs(lifetimeSeconds);
+	const slowIssuerLead = refreshFloorMs(lifetimeSeconds) + mintMs + margin / 3;
+	return Math.round(Math.max(margin, slowIssuerLead) + processOffset * (margin / 10));
+}
+
+/**
  * The one token engine of the package: every node, the credential and the Token node use the instance exported
  * below, so one process mints one token per credential and workspace per lifetime.
  * - cache keyed by token URL + client ID + secret digest + workspace (a reset secret means a new key);
- * - proactive refresh before expiry (refreshMarginMs); reactive: invalidate() after a 401, then one retry;
+ * - proactive refresh before expiry (refreshLeadMs); reactive: invalidate() after a 401, then one retry;
  * - single-flight: concurrent callers for one key await one mint;
+ * - several processes (n8n queue mode) share a token through the credential store: a process past its refresh point
+ *   adopts a newer stored token, keeps its own while another process has announced the refresh (down to the floor),
+ *   or announces the refresh itself (claimRefresh) and mints;
  * - MSP: tenant tokens by RFC 8693 exchange of the cached MSP token, one cache entry per tenant.
  */
 export class TokenEngine {
@@ -90,7 +128,20 @@ export class TokenEngine {
 	/** Digests of tokens the API refused (oldest first), so a stored copy of one is not adopted. */
 	private readonly refused = new Set<string>();
 
-	constructor(private readonly now: () => number = Date.now) {}
+	/** Fraction of the margin by which this process refreshes earlier than the base refresh point. */
+	private readonly processOffset: number;
+
+	/**
+	 * @param processId names this process in refresh claims stored beside the token (not a secret)
+	 * @param random source of this process's refresh-point offset
+	 */
+	constructor(
+		private readonly now: () => number = Date.now,
+		readonly processId: string = randomBytes(8).toString('hex'),
+		random: () => number = Math.random,
+	) {
+		this.processOffset = random();
+	}
 
 	/** Returns a token that is good for at least the refresh margin (and minRemainingSeconds), minting if needed. */
 	async getToken(http: HttpRequestFn, config: ClientConfig, options: TokenOptions = {}): Promise<IssuedToken> {
@@ -110,14 +161,24 @@ export class TokenEngine {
 	}
 
 	/**
-	 * A usable token for the credential's own workspace from the cache or the given stored record, without minting.
-	 * Lets a caller re-read the credential store (another process may just have refreshed) before paying for a mint.
+	 * Whether the credential's own token (cached, or the given stored record) is past this process's refresh point or
+	 * missing: the caller should then re-read the credential store first, where another process may have stored a
+	 * newer token or announced that it is replacing this one.
 	 */
-	usableWithoutMint(config: ClientConfig, stored?: StoredToken): IssuedToken | undefined {
+	wantsStoreRead(config: ClientConfig, stored?: StoredToken): boolean {
 		const key = this.keyFor(config, config.workspaceId);
+		this.adopt(key, config, { stored });
 		const cached = this.cache.get(key);
-		if (cached && this.usable(cached.token.expiresAt, cached.token.lifetimeSeconds)) return { ...cached.token, source: 'cache' };
-		return this.adopt(key, config, { stored });
+		return !cached || this.phase(cached.token) !== 'fresh';
+	}
+
+	/** Where a token stands for this process now (minRemainingSeconds raises both the refresh point and the floor). */
+	phase(token: Pick<IssuedToken, 'expiresAt' | 'lifetimeSeconds' | 'mintMs'>, minRemainingSeconds = 0): TokenPhase {
+		const left = token.expiresAt - this.now();
+		const minimum = minRemainingSeconds * 1000;
+		if (left > Math.max(refreshLeadMs(token.lifetimeSeconds, token.mintMs, this.processOffset), minimum)) return 'fresh';
+		if (left > Math.max(refreshFloorMs(token.lifetimeSeconds), minimum)) return 'refresh';
+		return 'expired';
 	}
 
 	/** The cached token for a workspace, without minting (undefined when none is cached). */
@@ -160,36 +221,64 @@ export class TokenEngine {
 		return sha256([issuer, config.clientId, sha256(config.clientSecret), config.workspaceId, workspaceId].join('\n'));
 	}
 
-	private usable(expiresAt: number, lifetimeSeconds: number, minRemainingSeconds = 0): boolean {
-		const margin = Math.max(refreshMarginMs(lifetimeSeconds), minRemainingSeconds * 1000);
-		return expiresAt - this.now() > margin;
+	/** A token that is not expired for this process (fresh or refreshing), from the cache. */
+	private current(key: string, minRemainingSeconds?: number): CacheEntry | undefined {
+		const cached = this.cache.get(key);
+		return cached && this.phase(cached.token, minRemainingSeconds) !== 'expired' ? cached : undefined;
+	}
+
+	/** Another process announced (in the stored record) that it is replacing the token. */
+	private claimedByOther(stored: StoredToken | undefined): boolean {
+		return stored?.refreshBy !== undefined && stored.refreshBy !== '' && stored.refreshBy !== this.processId;
 	}
 
 	private async ownToken(http: HttpRequestFn, config: ClientConfig, options: TokenOptions): Promise<IssuedToken> {
 		const key = this.keyFor(config, config.workspaceId);
+		let held: CacheEntry | undefined;
 		if (!options.forceRefresh) {
-			const cached = this.cache.get(key);
-			if (cached && this.usable(cached.token.expiresAt, cached.token.lifetimeSeconds, options.minRemainingSeconds)) {
-				return { ...cached.token, source: 'cache' };
-			}
 			const adopted = this.adopt(key, config, options);
-			if (adopted) return adopted;
+			held = this.current(key, options.minRemainingSeconds);
+			if (held && this.phase(held.token, options.minRemainingSeconds) === 'fresh') {
+				return { ...held.token, source: adopted ? 'store' : 'cache' };
+			}
+			// Past the refresh point: another process announced it mints the next token, and this one is still good.
+			if (held && this.claimedByOther(options.stored)) return { ...held.token, source: adopted ? 'store' : 'cache' };
 		}
-		return await this.singleFlight(key, async () => {
+		let outcome: IssuedToken['source'] = 'minted';
+		const token = await this.singleFlight(key, async () => {
+			if (held && options.claimRefresh) {
+				// Announce the refresh; on any failure to do so, mint anyway (a claim never costs a request).
+				const record = await settle(options.claimRefresh());
+				if (record.ok && this.adopt(key, config, { ...options, stored: record.value })) {
+					outcome = 'store';
+					return this.cache.get(key)!;
+				}
+				if (record.ok && this.claimedByOther(record.value)) {
+					outcome = 'cache';
+					return held;
+				}
+			}
 			const requestedAt = this.now();
 			const minted = await mintClientCredentialsToken(http, config, this.defaultLifetime(config));
-			return { token: this.toToken(minted, config.workspaceId, config.tokenUrl, key, requestedAt) };
+			return { token: this.toToken(minted, config.workspaceId, config.tokenUrl, key, requestedAt, this.now() - requestedAt) };
 		});
+		return token.source === 'minted' ? { ...token, source: outcome } : token;
 	}
 
-	/** Adopts a token another process persisted, when it belongs to this credential and is fresher than ours. */
+	/**
+	 * Adopts a token another process persisted when it belongs to this credential, is newer than ours and is above
+	 * the floor (past the refresh point it is still worth adopting: all processes then share it and its refresh).
+	 */
 	private adopt(key: string, config: ClientConfig, options: TokenOptions): IssuedToken | undefined {
 		const stored = options.stored;
 		if (!stored || stored.fingerprint !== key || stored.accessToken === '') return undefined;
 		if (this.refused.has(sha256(stored.accessToken))) return undefined;
-		// Held to the same margin as a token minted here, from the lifetime stored with it (or the issuer's default).
+		// Lifetime stored with it, or the issuer's default (older records).
 		const lifetimeSeconds = stored.lifetimeSeconds ?? this.defaultLifetime(config);
-		if (!this.usable(stored.expiresAt, lifetimeSeconds, options.minRemainingSeconds)) return undefined;
+		const mintMs = stored.mintMs ?? 0;
+		if (this.phase({ expiresAt: stored.expiresAt, lifetimeSeconds, mintMs }, options.minRemainingSeconds) === 'expired') {
+			return undefined;
+		}
 		const cached = this.cache.get(key);
 		if (cached && cached.token.expiresAt >= stored.expiresAt) return undefined;
 		const token = {
@@ -201,6 +290,7 @@ export class TokenEngine {
 			issuer: config.tokenUrl,
 			fingerprint: key,
 			persisted: true,
+			mintMs,
 		};
 		this.cache.set(key, { token });
 		return { ...token, source: 'store' };
@@ -214,7 +304,7 @@ export class TokenEngine {
 	): Promise<IssuedToken> {
 		const key = this.keyFor(config, tenantId);
 		const cached = this.cache.get(key);
-		if (!options.forceRefresh && cached && this.usable(cached.token.expiresAt, cached.token.lifetimeSeconds, options.minRemainingSeconds)) {
+		if (!options.forceRefresh && cached && this.phase(cached.token, options.minRemainingSeconds) === 'fresh') {
 			return { ...cached.token, source: 'cache' };
 		}
 		const issuer = tenantTokenUrl(config, tenantId);
@@ -222,6 +312,7 @@ export class TokenEngine {
 			const parent = await this.ownToken(http, config, { stored: options.stored });
 			let requestedAt = this.now();
 			let exchanged = await settle(exchangeForTenantToken(http, issuer, parent.accessToken));
+			let exchangeMs = this.now() - requestedAt;
 			// A refusal with a parent token we did not just mint may mean the parent expired or was revoked:
 			// re-mint the parent once and try again (pycentral's rule). A fresh parent's refusal is final.
 			if (!exchanged.ok && parent.source !== 'minted' && exchanged.error instanceof TokenRequestError) {
@@ -229,9 +320,10 @@ export class TokenEngine {
 				const fresh = await this.ownToken(http, config, { forceRefresh: true });
 				requestedAt = this.now();
 				exchanged = await settle(exchangeForTenantToken(http, issuer, fresh.accessToken));
+				exchangeMs = this.now() - requestedAt;
 			}
 			if (!exchanged.ok) throw exchanged.error;
-			return { token: this.toToken(exchanged.value, tenantId, issuer, key, requestedAt), subjectToken: parent.accessToken };
+			return { token: this.toToken(exchanged.value, tenantId, issuer, key, requestedAt, exchangeMs), subjectToken: parent.accessToken };
 		});
 	}
 
@@ -258,7 +350,14 @@ export class TokenEngine {
 	}
 
 	/** `expires_in` counts from when the issuer answered, at the latest: counting from the request errs on the safe side. */
-	private toToken(minted: MintedToken, workspaceId: string, issuer: string, key: string, requestedAt: number): CacheEntry['token'] {
+	private toToken(
+		minted: MintedToken,
+		workspaceId: string,
+		issuer: string,
+		key: string,
+		requestedAt: number,
+		mintMs: number,
+	): CacheEntry['token'] {
 		return {
 			accessToken: minted.accessToken,
 			tokenType: minted.tokenType,
@@ -268,6 +367,7 @@ export class TokenEngine {
 			issuer,
 			fingerprint: key,
 			persisted: false,
+			mintMs,
 		};
 	}
 }

@@ -7,7 +7,7 @@ import { PACKAGE_USER_AGENT, RETRY_DEFAULTS, TRUSTED_API_HOST_SUFFIXES } from '.
 import { greenLakeApiError, toNodeError } from '../http/errors';
 import { backoffDelayMs, header, rateLimitBucket, serverRequestedDelayMs, sharedPacer } from '../http/rateLimit';
 import type { GreenLakeContext, GreenLakeSession } from './session';
-import { rereadStoredToken, sendAndPersistToken, sendWithToken } from './session';
+import { claimTokenRefresh, rereadStoredToken, sendAndPersistToken, sendWithToken } from './session';
 
 export interface GreenLakeRequestOptions {
 	method: IHttpRequestMethods;
@@ -109,14 +109,19 @@ async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | 
 }
 
 async function acquireToken(ctx: GreenLakeContext, session: GreenLakeSession, workspaceId: string | undefined, itemIndex?: number): Promise<IssuedToken> {
-	if (workspaceId === undefined && !tokenEngine.usableWithoutMint(session.config, session.stored)) {
-		// About to mint the credential's token: first look at what the credential store holds now, so a token another
-		// process stored a moment ago is adopted instead of minting a second one. (Tenant calls skip this: their
-		// cached tenant token is usually still good, and a database read per call would be wasted.)
+	const own = workspaceId === undefined;
+	if (own && tokenEngine.wantsStoreRead(session.config, session.stored)) {
+		// The credential's token is missing or past this process's refresh point: first look at what the credential
+		// store holds now. Another process may have stored a newer token (adopted), or announced that it is replacing
+		// this one (kept until it is stored). Tenant calls skip this: only the credential's own token is stored.
 		await rereadStoredToken(ctx, session, itemIndex);
 	}
 	const result = await settle(
-		tokenEngine.getToken(ctx.helpers.httpRequest.bind(ctx.helpers), session.config, { workspaceId, stored: session.stored }),
+		tokenEngine.getToken(ctx.helpers.httpRequest.bind(ctx.helpers), session.config, {
+			workspaceId,
+			stored: session.stored,
+			claimRefresh: own ? async () => await claimTokenRefresh(ctx, session, itemIndex) : undefined,
+		}),
 	);
 	if (!result.ok) throw toNodeError(ctx.getNode(), result.error, itemIndex) as Error;
 	return result.value;

@@ -11,7 +11,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ClientConfig } from '../auth/clientConfig';
 import { normalizeWorkspaceId, parseClientConfig } from '../auth/clientConfig';
+import { REFRESH_CLAIM_FIELD, storedTokenOf } from '../auth/storedToken';
 import type { StoredToken } from '../auth/tokenEngine';
+import { tokenEngine } from '../auth/tokenEngine';
 import { CREDENTIAL_TYPE } from '../config';
 import { toNodeError } from '../http/errors';
 
@@ -24,15 +26,6 @@ export interface GreenLakeSession {
 	stored?: StoredToken;
 	/** The decrypted credential data, kept to hand to n8n when a freshly minted token should be persisted. */
 	credentialData: ICredentialDataDecryptedObject;
-}
-
-export function storedTokenOf(data: ICredentialDataDecryptedObject): StoredToken | undefined {
-	const accessToken = typeof data.accessToken === 'string' ? data.accessToken : '';
-	const expiresAt = Number(data.accessTokenExpiresAt);
-	const fingerprint = typeof data.accessTokenFingerprint === 'string' ? data.accessTokenFingerprint : '';
-	if (accessToken === '' || !Number.isFinite(expiresAt) || fingerprint === '') return undefined;
-	const lifetimeSeconds = Number(data.accessTokenLifetime);
-	return { accessToken, expiresAt, fingerprint, ...(lifetimeSeconds > 0 ? { lifetimeSeconds } : {}) };
 }
 
 export async function openSession(ctx: GreenLakeContext, itemIndex = 0): Promise<GreenLakeSession> {
@@ -53,6 +46,25 @@ export async function openSession(ctx: GreenLakeContext, itemIndex = 0): Promise
 export async function rereadStoredToken(ctx: GreenLakeContext, session: GreenLakeSession, itemIndex = 0): Promise<void> {
 	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE, itemIndex);
 	session.stored = storedTokenOf(data);
+}
+
+/**
+ * Announces in n8n's credential store that this process is replacing the stored token, then returns the record read
+ * back (another process's claim, written meanwhile, wins). n8n stores what the credential's preAuthentication returns
+ * before it authenticates a request; for a claim, the credential's authenticate then throws, so the carrier request
+ * is never sent: one database write, no HTTP.
+ */
+export async function claimTokenRefresh(ctx: GreenLakeContext, session: GreenLakeSession, itemIndex = 0): Promise<StoredToken | undefined> {
+	await (ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { method: 'GET', url: session.config.baseUrl }, {
+		credentialsDecrypted: {
+			id: '',
+			name: '',
+			type: CREDENTIAL_TYPE,
+			data: { ...session.credentialData, accessToken: '', [REFRESH_CLAIM_FIELD]: tokenEngine.processId },
+		},
+	}) as Promise<unknown>).catch(() => undefined);
+	await rereadStoredToken(ctx, session, itemIndex);
+	return session.stored;
 }
 
 /**

@@ -48,7 +48,7 @@ interface Engine {
 
 type EngineModule = {
 	tokenEngine: Engine;
-	TokenEngine: new (now?: () => number) => Engine;
+	TokenEngine: new (now?: () => number, processId?: string, random?: () => number) => Engine;
 	refreshMarginMs(lifetimeSeconds: number, skewSeconds?: number): number;
 };
 let tokenEngine: Engine;
@@ -213,7 +213,8 @@ describe('token engine (dist) against the sandbox', () => {
 
 	it('proactive refresh: a cached token is reused until only the margin (max(60 s, 10 %)) is left, then re-minted', async () => {
 		let now = Date.now();
-		const engine = new TokenEngine(() => now);
+		// a process offset of 0: this process's refresh point is the margin itself (each process adds up to 10 % of it)
+		const engine = new TokenEngine(() => now, 'process-under-test', () => 0);
 		const cfg = config(SEED.clients.standard);
 		const first = await token(engine, cfg);
 		expect(refreshMarginMs(900)).toBe(90_000);
