@@ -17,7 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, existsSync, promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,7 +36,11 @@ let binaries: Promise<ServiceBinaries> | undefined;
 /** Installs (first time: apt-get) or finds PostgreSQL and Redis. */
 export function ensureServices(): Promise<ServiceBinaries> {
 	binaries ??= (async () => {
-		const result = await runCommand('install-services', 'bash', [path.join(__dirname, 'install-services.sh')], {
+		// compiled (.build/test/queue, e.g. for npm run bench -- --queue) the script stays in the source tree
+		const script = [path.join(__dirname, 'install-services.sh'), path.resolve(__dirname, '../../../test/queue/install-services.sh')].find(
+			(candidate) => existsSync(candidate),
+		);
+		const result = await runCommand('install-services', 'bash', [script ?? path.join(__dirname, 'install-services.sh')], {
 			timeoutMs: 15 * 60_000,
 			inheritStderr: true,
 		});

@@ -5,7 +5,9 @@
  * (/proc/net/tcp{,6} inode → /proc/<pid>/fd), while the connection is held open. Linux only; as root (or as the owner
  * of the n8n processes). When the owner cannot be found, `pid` is undefined.
  *
- *   startTracingProxy(targetUrl): TracingProxy
+ *   startTracingProxy(targetUrl, { tokenDelayMs? }): TracingProxy
+ *                               tokenDelayMs: every token answer is held that long after the issuer gave it (a slow
+ *                               issuer: the token's life starts when the request arrived, before the delay)
  *     .url                      base URL to put in the credential (each proxy has its own port, so its own base URL,
  *                               which also gives the credential its own token-engine cache key)
  *     .mints: MintEvent[]       token requests: { at (epoch ms), pid, path, status, accessToken }
@@ -82,7 +84,8 @@ export async function ownerOfConnection(clientPort: number, serverPort: number):
 	return undefined;
 }
 
-export async function startTracingProxy(targetUrl: string): Promise<TracingProxy> {
+export async function startTracingProxy(targetUrl: string, options: { tokenDelayMs?: number } = {}): Promise<TracingProxy> {
+	const tokenDelayMs = options.tokenDelayMs ?? 0;
 	const target = new URL(targetUrl);
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 	const mints: MintEvent[] = [];
@@ -119,6 +122,15 @@ export async function startTracingProxy(targetUrl: string): Promise<TracingProxy
 								// not JSON
 							}
 						});
+						if (tokenDelayMs > 0) {
+							answer.on('end', () => {
+								setTimeout(() => {
+									res.writeHead(status, answer.headers);
+									res.end(body);
+								}, tokenDelayMs);
+							});
+							return;
+						}
 					} else if (status === 401) unauthorized.push(Date.now());
 					res.writeHead(status, answer.headers);
 					answer.pipe(res);
