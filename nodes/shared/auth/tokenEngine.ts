@@ -52,10 +52,11 @@ export interface TokenOptions {
 	stored?: StoredToken;
 	/**
 	 * Called once, inside this process's single flight, before a token that is still usable is replaced: records in
-	 * the credential store that this process is refreshing and returns the record read back. If another process's
+	 * the credential store that this process is refreshing and, `settleMs` later (claims written at the same moment
+	 * by other processes have landed by then: the last one wins), returns the record read back. If another process's
 	 * claim (or a newer token) is in it, this process keeps its token (or adopts the newer one) instead of minting.
 	 */
-	claimRefresh?: () => Promise<StoredToken | undefined>;
+	claimRefresh?: (settleMs: number) => Promise<StoredToken | undefined>;
 }
 
 /** Where a token stands for this process: used as is, refreshed (still usable meanwhile), or unusable. */
@@ -97,6 +98,11 @@ export function refreshMarginMs(lifetimeSeconds: number, skewSeconds = DEFAULT_R
  */
 export function refreshFloorMs(lifetimeSeconds: number): number {
 	return Math.round(refreshMarginMs(lifetimeSeconds) / 10);
+}
+
+/** How long a claim is left to settle before it is read back: a tenth of the margin, at most 100 ms. */
+export function claimSettleMs(lifetimeSeconds: number): number {
+	return Math.min(100, Math.round(refreshMarginMs(lifetimeSeconds) / 10));
 }
 
 /**
@@ -248,7 +254,7 @@ export class TokenEngine {
 		const token = await this.singleFlight(key, async () => {
 			if (held && options.claimRefresh) {
 				// Announce the refresh; on any failure to do so, mint anyway (a claim never costs a request).
-				const record = await settle(options.claimRefresh());
+				const record = await settle(options.claimRefresh(claimSettleMs(held.token.lifetimeSeconds)));
 				if (record.ok && this.adopt(key, config, { ...options, stored: record.value })) {
 					outcome = 'store';
 					return this.cache.get(key)!;

@@ -120,7 +120,7 @@ async function acquireToken(ctx: GreenLakeContext, session: GreenLakeSession, wo
 		tokenEngine.getToken(ctx.helpers.httpRequest.bind(ctx.helpers), session.config, {
 			workspaceId,
 			stored: session.stored,
-			claimRefresh: own ? async () => await claimTokenRefresh(ctx, session, itemIndex) : undefined,
+			claimRefresh: own ? async (settleMs) => await claimTokenRefresh(ctx, session, settleMs, itemIndex) : undefined,
 		}),
 	);
 	if (!result.ok) throw toNodeError(ctx.getNode(), result.error, itemIndex) as Error;

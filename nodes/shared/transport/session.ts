@@ -7,7 +7,7 @@ import type {
 	IN8nHttpFullResponse,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ClientConfig } from '../auth/clientConfig';
 import { normalizeWorkspaceId, parseClientConfig } from '../auth/clientConfig';
@@ -49,12 +49,17 @@ export async function rereadStoredToken(ctx: GreenLakeContext, session: GreenLak
 }
 
 /**
- * Announces in n8n's credential store that this process is replacing the stored token, then returns the record read
- * back (another process's claim, written meanwhile, wins). n8n stores what the credential's preAuthentication returns
+ * Announces in n8n's credential store that this process is replacing the stored token, then, settleMs later, returns
+ * the record read back (the last claim written wins). n8n stores what the credential's preAuthentication returns
  * before it authenticates a request; for a claim, the credential's authenticate then throws, so the carrier request
  * is never sent: one database write, no HTTP.
  */
-export async function claimTokenRefresh(ctx: GreenLakeContext, session: GreenLakeSession, itemIndex = 0): Promise<StoredToken | undefined> {
+export async function claimTokenRefresh(
+	ctx: GreenLakeContext,
+	session: GreenLakeSession,
+	settleMs: number,
+	itemIndex = 0,
+): Promise<StoredToken | undefined> {
 	await (ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { method: 'GET', url: session.config.baseUrl }, {
 		credentialsDecrypted: {
 			id: '',
@@ -63,6 +68,7 @@ export async function claimTokenRefresh(ctx: GreenLakeContext, session: GreenLak
 			data: { ...session.credentialData, accessToken: '', [REFRESH_CLAIM_FIELD]: tokenEngine.processId },
 		},
 	}) as Promise<unknown>).catch(() => undefined);
+	await sleep(settleMs);
 	await rereadStoredToken(ctx, session, itemIndex);
 	return session.stored;
 }
