@@ -19,7 +19,9 @@ export interface WebhookAnswer {
 	error?: string;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+// A new connection per call: a reused keep-alive socket that the main closes while idle would fail a call with
+// ECONNRESET before it reaches n8n (a client-side race, not a failed execution).
+const agent = new http.Agent({ keepAlive: false, maxSockets: 200 });
 
 export function callWebhook(baseUrl: string, webhookPath: string, i: number): Promise<WebhookAnswer> {
 	const at = Date.now();
