@@ -50,7 +50,10 @@ interface Scenario {
 interface Outcome {
 	scenario: Scenario;
 	calls: number;
+	/** Calls not answered with the workspace (any reason). */
 	failed: number;
+	/** Executions of the scenario's calls by status (execution_entity): tells a failed execution from an unanswered call. */
+	executions: Record<string, number>;
 	api401: number;
 	mints: number;
 	byProcess: Record<string, number>;
@@ -102,7 +105,7 @@ function scenario(n: number, kind: Scenario['kind'], label: string, delayMs: num
 	};
 }
 
-function measure(scenario: Scenario, cluster: QueueCluster, answers: WebhookAnswer[], t0: number): Outcome {
+async function measure(scenario: Scenario, cluster: QueueCluster, answers: WebhookAnswer[], t0: number, since: number): Promise<Outcome> {
 	const proxy = scenario.proxy!;
 	const names = cluster.pidNames();
 	const mints = proxy.mints.filter((m) => m.status === 200);
@@ -112,6 +115,7 @@ function measure(scenario: Scenario, cluster: QueueCluster, answers: WebhookAnsw
 		scenario,
 		calls: answers.length,
 		failed: bad.length,
+		executions: countBy((await cluster.executions(scenario.workflowId, since)).map((e) => e.status)),
 		api401: proxy.unauthorized.length,
 		mints: mints.length,
 		byProcess: countBy(mints.map((m) => nameOf(m.pid))),
@@ -130,9 +134,10 @@ async function steadyRun(scenario: Scenario, cluster: QueueCluster): Promise<Out
 	const warm = await callWebhook(cluster.baseUrl, scenario.path, 10_000);
 	if (!isGood(warm)) throw new Error(`${scenario.label}: warm-up call failed: HTTP ${warm.status} ${warm.text.slice(0, 300)}`);
 	scenario.proxy!.reset();
+	const since = await cluster.maxExecutionId();
 	const t0 = Date.now();
 	const answers = await steadyTraffic(cluster.baseUrl, scenario.path, RUN_SECONDS, INTERVAL_MS);
-	return measure(scenario, cluster, answers, t0);
+	return await measure(scenario, cluster, answers, t0, since);
 }
 
 /** Cold start with GreenLake's 15-minute tokens: the burst outlasts a 5-s token on a busy machine. */
@@ -140,9 +145,10 @@ async function coldRun(scenario: Scenario, cluster: QueueCluster, sandbox: Sandb
 	scenario.proxy!.reset();
 	sandbox.setTokenTtl(undefined);
 	try {
+		const since = await cluster.maxExecutionId();
 		const t0 = Date.now();
 		const answers = await Promise.all(Array.from({ length: COLD_CALLS }, (_, i) => callWebhook(cluster.baseUrl, scenario.path, i)));
-		return measure(scenario, cluster, answers, t0);
+		return await measure(scenario, cluster, answers, t0, since);
 	} finally {
 		sandbox.setTokenTtl(TTL_SECONDS);
 	}
@@ -164,6 +170,10 @@ async function explainFailures(scenario: Scenario, cluster: QueueCluster, since:
 	}
 }
 
+function executionsText(outcome: Outcome): string {
+	return Object.entries(outcome.executions).map(([status, count]) => `${count} ${status}`).join(', ') || 'none';
+}
+
 function render(outcomes: Outcome[], meta: { date: string; totalSeconds: number; load: string }): string {
 	const steady = outcomes.filter((o) => o.scenario.kind === 'steady');
 	const cold = outcomes.filter((o) => o.scenario.kind === 'cold');
@@ -178,20 +188,23 @@ function render(outcomes: Outcome[], meta: { date: string; totalSeconds: number;
 			`(Webhook → HPE GreenLake Workspace Get → Set, run by whichever worker takes the job). Mints are the token requests answered 200 ` +
 			`during the traffic; target ≤ ⌈${RUN_SECONDS}/${TTL_SECONDS}⌉ + 2 = ${MINT_BOUND}, 0 failed calls, 0 API 401s.`,
 		'',
-		'| issuer delay | workers | calls | failed | API 401s | mints (target ≤ 6) | mints by process | calls by worker | traffic + last answer |',
-		'|---|---|---|---|---|---|---|---|---|',
+		'"failed" counts calls not answered with the workspace; "executions" are those calls\' rows in n8n\'s executions table ' +
+			'(a call can go unanswered while its execution succeeded: n8n\'s main did not deliver the queued execution\'s response).',
+		'',
+		'| issuer delay | workers | calls | failed | executions | API 401s | mints (target ≤ 6) | mints by process | calls by worker | traffic + last answer |',
+		'|---|---|---|---|---|---|---|---|---|---|',
 		...steady.map(
 			(o) =>
-				`| ${o.scenario.delayMs} ms | ${o.scenario.workers} | ${o.calls} | ${o.failed} | ${o.api401} | **${o.mints}** | ${Object.entries(o.byProcess).map(([k, v]) => `${k} ${v}`).join(', ')} | ${Object.entries(o.byWorker).map(([k, v]) => `${k} ${v}`).join(', ')} | ${o.seconds.toFixed(1)} s |`,
+				`| ${o.scenario.delayMs} ms | ${o.scenario.workers} | ${o.calls} | ${o.failed} | ${executionsText(o)} | ${o.api401} | **${o.mints}** | ${Object.entries(o.byProcess).map(([k, v]) => `${k} ${v}`).join(', ')} | ${Object.entries(o.byWorker).map(([k, v]) => `${k} ${v}`).join(', ')} | ${o.seconds.toFixed(1)} s |`,
 		),
 		'',
 		`Cold start: ${COLD_CALLS} concurrent calls on a credential no process holds a token for (a new credential per run), ${cold[0]?.scenario.workers ?? 2} workers, issuer delay ${cold[0]?.scenario.delayMs ?? 0} ms, 15-minute tokens.`,
 		'',
-		'| run | calls | failed | API 401s | mints | mints by process |',
-		'|---|---|---|---|---|---|',
+		'| run | calls | failed | executions | API 401s | mints | mints by process |',
+		'|---|---|---|---|---|---|---|',
 		...cold.map(
 			(o, i) =>
-				`| ${i + 1} | ${o.calls} | ${o.failed} | ${o.api401} | **${o.mints}** | ${Object.entries(o.byProcess).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+				`| ${i + 1} | ${o.calls} | ${o.failed} | ${executionsText(o)} | ${o.api401} | **${o.mints}** | ${Object.entries(o.byProcess).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
 		),
 		'',
 		'Mint timelines (seconds after the first call, minting process):',
@@ -273,7 +286,7 @@ export async function runQueueBench(): Promise<void> {
 			outcomes.push(outcome);
 			if (outcome.failed > 0) await explainFailures(s, cluster, since);
 			log(
-				`${s.label}: ${outcome.calls} calls, ${outcome.failed} failed, ${outcome.api401} API 401s, ${outcome.mints} mints ` +
+				`${s.label}: ${outcome.calls} calls, ${outcome.failed} failed, executions ${executionsText(outcome)}, ${outcome.api401} API 401s, ${outcome.mints} mints ` +
 					`(${outcome.timeline}); calls by worker ${JSON.stringify(outcome.byWorker)}${outcome.failures ? `; failures: ${outcome.failures}` : ''}`,
 			);
 		}
