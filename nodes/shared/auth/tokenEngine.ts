@@ -261,7 +261,9 @@ export class TokenEngine {
 				}
 				if (record.ok && this.claimedByOther(record.value)) {
 					outcome = 'cache';
-					return held;
+					// a newer token adopted meanwhile by another call of this process stays cached
+					const latest = this.cache.get(key);
+					return latest && latest.token.expiresAt > held.token.expiresAt ? latest : held;
 				}
 			}
 			const requestedAt = this.now();
