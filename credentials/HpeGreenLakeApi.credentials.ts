@@ -10,21 +10,52 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import type { ClientConfig } from '../nodes/shared/auth/clientConfig';
 import { parseClientConfig } from '../nodes/shared/auth/clientConfig';
+import { TokenHostRefusedError, mayReceiveToken } from '../nodes/shared/auth/hostRule';
 import { REFRESH_CLAIM_FIELD, storedTokenRecord } from '../nodes/shared/auth/storedToken';
 import { tokenEngine } from '../nodes/shared/auth/tokenEngine';
-import { CLASSIC_SSO_TOKEN_URL, DEFAULT_BASE_URL, REGIONAL_BASE_URLS } from '../nodes/shared/config';
+import {
+	CLASSIC_SSO_TOKEN_URL,
+	DEFAULT_BASE_URL,
+	REGIONAL_BASE_URLS,
+	TRUSTED_API_HOSTS_TEXT,
+} from '../nodes/shared/config';
 
-/** The freshest token for these credential values: this process's cache, else the one n8n stored. */
-function currentAccessToken(credentials: ICredentialDataDecryptedObject): string {
-	try {
-		const cached = tokenEngine.peek(parseClientConfig(credentials));
-		if (cached && cached.expiresAt > Date.now()) return cached.accessToken;
-	} catch {
-		// Invalid credential values: the stored token (if any) is all there is.
-	}
-	return typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+/**
+ * The token for these credential values: this process's cache, else the one n8n stored, but only when the stored
+ * fingerprint says it was minted for the current issuer, client, secret and workspace (a token kept from before the
+ * credential was edited belongs to another client or workspace) and it has not expired. '' when there is none: the
+ * API then answers 401 and n8n asks preAuthentication for a new one.
+ */
+function currentAccessToken(credentials: ICredentialDataDecryptedObject, config: ClientConfig): string {
+	const cached = tokenEngine.peek(config);
+	if (cached && cached.expiresAt > Date.now()) return cached.accessToken;
+	const stored = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+	const storedExpiresAt = Number(credentials.accessTokenExpiresAt);
+	if (stored === '' || credentials.accessTokenFingerprint !== tokenEngine.fingerprint(config)) return '';
+	return Number.isFinite(storedExpiresAt) && storedExpiresAt > 0 && storedExpiresAt <= Date.now() ? '' : stored;
 }
+
+/** The URL a request will go to, from n8n's request options (`url`/`baseURL`, or `uri` from the legacy helpers). */
+function requestTarget(requestOptions: IHttpRequestOptions): URL | undefined {
+	const legacy = requestOptions as IHttpRequestOptions & { uri?: unknown };
+	const target = typeof requestOptions.url === 'string' && requestOptions.url !== '' ? requestOptions.url : legacy.uri;
+	if (typeof target !== 'string') return undefined;
+	const base = typeof requestOptions.baseURL === 'string' && requestOptions.baseURL !== '' ? requestOptions.baseURL : undefined;
+	try {
+		return base ? new URL(target, base.endsWith('/') ? base : `${base}/`) : new URL(target);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Credentials objects whose request `authenticate` refused. After any error the legacy request helper (n8n's HTTP
+ * Request node) calls preAuthentication again as if the token had expired: for a refused host that must not throw
+ * away a good token and mint another.
+ */
+const refusedByHostRule = new WeakSet<ICredentialDataDecryptedObject>();
 
 export class HpeGreenLakeApi implements ICredentialType {
 	name = 'hpeGreenLakeApi';
@@ -131,8 +162,7 @@ export class HpeGreenLakeApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'us1.data.cloud.hpe.com',
-			description:
-				'Comma-separated hosts, besides the Base URL and *.api.greenlake.hpe.com, that may receive the token (https only)',
+			description: `Comma-separated host names (e.g. us1.data.cloud.hpe.com, or host:port), besides the Base URL host and ${TRUSTED_API_HOSTS_TEXT} (always allowed), that may receive the token, over https only. No wildcards, paths or http://.`,
 		},
 		{
 			displayName: 'Access Token',
@@ -185,6 +215,8 @@ export class HpeGreenLakeApi implements ICredentialType {
 	 * For a refresh claim (REFRESH_CLAIM_FIELD) it returns the token this process holds, marked as being replaced.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		// Nothing about the token was wrong: n8n retries after the host refusal. No output = nothing stored, no mint.
+		if (refusedByHostRule.has(credentials)) return {};
 		const config = parseClientConfig(credentials);
 		if (credentials[REFRESH_CLAIM_FIELD] !== undefined) {
 			const held = tokenEngine.peek(config);
@@ -198,15 +230,31 @@ export class HpeGreenLakeApi implements ICredentialType {
 		return storedTokenRecord(token, '');
 	}
 
+	/**
+	 * Used by this package's nodes (through n8n's credential machinery), by n8n's HTTP Request node with "Predefined
+	 * Credential Type" and by the credential Test. Applies the package's host rule before adding the token, and tells
+	 * n8n never to carry it across origins on a redirect (the HTTP Request node v4.2 and older would by default).
+	 */
 	authenticate: IAuthenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
 		// A refresh claim only needs n8n to store preAuthentication's output: its carrier request is never sent.
 		if (credentials[REFRESH_CLAIM_FIELD] !== undefined) throw new Error('HPE GreenLake refresh claim stored; nothing to send');
+		const config = parseClientConfig(credentials);
+		const target = requestTarget(requestOptions);
+		if (!target || !mayReceiveToken(target, config)) {
+			refusedByHostRule.add(credentials);
+			throw new TokenHostRefusedError(config, target ? target.host : 'a request without a valid URL');
+		}
+		refusedByHostRule.delete(credentials);
+		const token = currentAccessToken(credentials, config);
+		const headers = { ...requestOptions.headers };
+		for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${currentAccessToken(credentials)}` },
+			headers: token === '' ? headers : { ...headers, Authorization: `Bearer ${token}` },
+			sendCredentialsOnCrossOriginRedirect: false,
 		};
 	};
 
@@ -215,6 +263,16 @@ export class HpeGreenLakeApi implements ICredentialType {
 			baseURL: `={{ $credentials.baseUrl === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.baseUrl }}`,
 			url: `={{ "/workspaces/v1/workspaces/" + $credentials.workspaceId.replace(/-/g, "").toLowerCase() }}`,
 			method: 'GET',
+			// A redirect is answered as an error, not followed: the credential never travels to where it points.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
+		rules: [301, 302, 303, 307, 308].map((code) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value: code,
+				message: `The Base URL answered with a redirect (HTTP ${code}), which is not followed so that the credential stays on the Base URL host. Enter the API's final address as Base URL.`,
+			},
+		})),
 	};
 }

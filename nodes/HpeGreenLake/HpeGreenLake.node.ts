@@ -11,6 +11,7 @@ import { userDescription } from './actions/user';
 import { workspaceDescription } from './actions/workspace';
 import { searchTenants } from '../shared/methods/listSearch';
 import { router } from './actions/router';
+import { toolReadOnlyProperty } from './actions/toolPolicy';
 
 export class HpeGreenLake implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +23,12 @@ export class HpeGreenLake implements INodeType {
 		subtitle: '={{ $parameter["resource"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Call the HPE GreenLake cloud platform APIs: audit logs, devices, subscriptions, users, workspaces and MSP tenants',
 		defaults: { name: 'HPE GreenLake' },
-		usableAsTool: true,
+		usableAsTool: {
+			replacements: {
+				description:
+					'Read HPE GreenLake: audit logs, devices, subscriptions, users, workspaces and MSP tenants (and any endpoint by path). Read-only unless its "Read Only" setting is turned off. Never returns the access token.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hpeGreenLakeApi', required: true }],
@@ -50,6 +56,7 @@ export class HpeGreenLake implements INodeType {
 			...workspaceDescription,
 			...workspaceProperties,
 			requestOptionsProperty,
+			toolReadOnlyProperty,
 		],
 	};
 

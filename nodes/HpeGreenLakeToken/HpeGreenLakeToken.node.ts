@@ -17,7 +17,16 @@ export class HpeGreenLakeToken implements INodeType {
 		description:
 			'Get an HPE GreenLake access token (cached, refreshed before expiry, MSP tenant tokens by exchange) for the HTTP Request node and other nodes',
 		defaults: { name: 'HPE GreenLake Token' },
-		usableAsTool: true,
+		// A token must never reach a language model (an agent's tool output is its input). n8n builds a tool variant from
+		// any node that declares usableAsTool; this one is hidden from the node picker, and if a workflow uses it anyway
+		// (imported JSON), Generate Token refuses to run and only Inspect Cached Token (no token in it) works.
+		usableAsTool: {
+			replacements: {
+				hidden: true,
+				description:
+					'Inspect Cached Token only: the expiry and workspace of the cached HPE GreenLake token, never the token. Generate Token is refused for AI agents.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hpeGreenLakeApi', required: true }],

@@ -21,10 +21,16 @@ export const REGIONAL_BASE_URLS: Array<{ name: string; value: string }> = [
 ];
 
 /**
- * Hosts a bearer token may be sent to besides the credential's own base URL host: GreenLake/HPE API hosts.
- * A host matches when it equals one of these or ends with "." + one of them.
+ * Hosts a bearer token may be sent to (over https) besides the credential's own base URL host: GreenLake/HPE API
+ * hosts. A host matches when it equals one of these or ends with "." + one of them. The one source of this rule:
+ * the credential's field help, refusal messages and the README quote TRUSTED_API_HOSTS_TEXT.
  */
 export const TRUSTED_API_HOST_SUFFIXES = ['api.greenlake.hpe.com', 'cloud.hpe.com', 'api.central.arubanetworks.com'];
+
+/** "*.api.greenlake.hpe.com, *.cloud.hpe.com and *.api.central.arubanetworks.com" */
+export const TRUSTED_API_HOSTS_TEXT = TRUSTED_API_HOST_SUFFIXES.map((suffix) => `*.${suffix}`)
+	.join(', ')
+	.replace(/, ([^,]*)$/, ' and $1');
 
 /** GreenLake platform tokens live 15 minutes; tokens of other HPE services 120 minutes. */
 export const GREENLAKE_TOKEN_LIFETIME_S = 900;

@@ -22,8 +22,13 @@ export function validateFault(input: unknown): Fault {
 		case 'drop':
 		case 'malformed':
 			break;
+		case 'redirect':
+			if (typeof f.location !== 'string' || !URL.canParse(f.location)) throw new Error('fault.location must be an absolute URL');
+			if (f.status !== undefined && ![301, 302, 303, 307, 308].includes(f.status as number))
+				throw new Error('fault.status must be one of 301, 302, 303, 307, 308');
+			break;
 		default:
-			throw new Error("fault.kind must be 'status', 'drop', 'delay' or 'malformed'");
+			throw new Error("fault.kind must be 'status', 'drop', 'delay', 'malformed' or 'redirect'");
 	}
 	return { ...(f as unknown as Fault) };
 }

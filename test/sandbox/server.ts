@@ -232,7 +232,7 @@ export class SandboxServer {
 		this.handleApi(req, res, method, url, body, api?.match);
 	}
 
-	/** Responds for status/malformed faults; returns true when the request is finished. */
+	/** Responds for status/malformed/redirect faults; returns true when the request is finished. */
 	private applyFault(fault: Fault, res: ServerResponse): boolean {
 		if (fault.kind === 'status') {
 			const headers: Record<string, string> = {};
@@ -247,6 +247,11 @@ export class SandboxServer {
 				glErrorBody(fault.status, `Injected fault: HTTP ${fault.status}`, details),
 				headers,
 			);
+			return true;
+		}
+		if (fault.kind === 'redirect') {
+			writeHead(res, fault.status ?? 302, { location: fault.location, 'content-length': 0 });
+			res.end();
 			return true;
 		}
 		if (fault.kind === 'malformed') {

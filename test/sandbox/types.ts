@@ -79,7 +79,9 @@ export type Fault =
 	| { kind: 'status'; status: 429 | 500 | 502 | 503; count: number; route?: string }
 	| { kind: 'drop'; count: number; route?: string }
 	| { kind: 'delay'; ms: number; count: number; route?: string }
-	| { kind: 'malformed'; count: number; route?: string };
+	| { kind: 'malformed'; count: number; route?: string }
+	/** answers with a redirect to `location` (security tests: does the token follow it?) */
+	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308; count: number; route?: string };
 
 export interface FaultControl {
 	inject(fault: Fault): void;

@@ -8,6 +8,7 @@ import { auditLogOperations } from './auditLog';
 import type { Operation } from './common';
 import { deviceOperations } from './device';
 import { subscriptionOperations } from './subscription';
+import { assertAllowedForTool } from './toolPolicy';
 import { userOperations } from './user';
 import { workspaceOperations } from './workspace';
 
@@ -38,6 +39,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (!operation) {
 				throw new NodeOperationError(this.getNode(), `Operation "${operationName}" of resource "${resource}" is not supported`, { itemIndex });
 			}
+			assertAllowedForTool(this, resource, operationName, itemIndex);
 			session ??= await openSession(this, itemIndex);
 			results.push(...(await operation.execute({ fn: this, session }, itemIndex)));
 		} catch (error) {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runsAsAiTool } from '../../shared/ai/toolMode';
 import type { IssuedToken } from '../../shared/auth/tokenEngine';
 import { tokenEngine } from '../../shared/auth/tokenEngine';
 import type { GreenLakeSession } from '../../shared/transport/session';
@@ -46,6 +47,13 @@ async function issueToken(
 
 /** Generate Token: a token for the workspace that lasts at least the requested time, minted only when needed. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunState): Promise<IDataObject> {
+	if (runsAsAiTool(this.getNode())) {
+		throw new NodeOperationError(this.getNode(), 'Generate Token is not available to AI agents', {
+			description:
+				'A tool\'s output goes into the language model, and a GreenLake token must never go there. Give the agent the HPE GreenLake node as a tool instead: it calls the API with the token without showing it.',
+			itemIndex,
+		});
+	}
 	const session = await openSession(this, itemIndex);
 	const workspaceId = targetWorkspace(this, session, itemIndex);
 	const options = readOptions(this, itemIndex);

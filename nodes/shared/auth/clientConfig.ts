@@ -4,6 +4,7 @@ import {
 	CLASSIC_SSO_TOKEN_URL,
 	CLIENT_SECRET_MIN_LENGTH,
 	DEFAULT_BASE_URL,
+	TRUSTED_API_HOSTS_TEXT,
 	WORKSPACE_ISSUER_PATH,
 } from '../config';
 import { CredentialConfigError } from './errors';
@@ -49,6 +50,16 @@ export function parseSecureUrl(value: unknown, field: string): URL {
 	if (!url) {
 		throw new CredentialConfigError(field, `"${text}" is not a URL`, 'Enter a full URL starting with https://');
 	}
+	if (url.username !== '' || url.password !== '') {
+		throw new CredentialConfigError(field, `${url.protocol}//…@${url.host} contains a user name or password`, 'Remove the "user@" part: the host is what follows the "@"');
+	}
+	if (url.search !== '' || url.hash !== '' || /[?#]/.test(text)) {
+		throw new CredentialConfigError(
+			field,
+			`"${url.origin}${url.pathname}" is followed by a query or fragment ("?…" or "#…")`,
+			'Remove everything from the "?" or "#" on: paths and query parameters belong in the node, not in this URL',
+		);
+	}
 	if (url.protocol === 'https:') return url;
 	if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
 	throw new CredentialConfigError(
@@ -76,6 +87,42 @@ export function tenantTokenUrl(config: ClientConfig, tenantWorkspaceId: string):
 	const custom = config.issuer === 'custom' ? /^(.*\/authorization\/v2\/oauth2\/)[^/]+(\/token)$/.exec(config.tokenUrl) : null;
 	if (custom) return `${custom[1]}${tenantWorkspaceId}${custom[2]}`;
 	return workspaceTokenUrl(issuerOriginFor(config.baseUrl), tenantWorkspaceId);
+}
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * One entry of Additional Allowed Hosts, normalised where the intent is unambiguous: "https://host/" → "host",
+ * "host:443" → "host", upper case → lower case. Anything else that is not a plain host[:port] is refused naming the
+ * field, because it could never match: wildcards, paths, http://, user info.
+ */
+function parseAllowedHost(entry: string): string {
+	const refuse = (problem: string, fix: string) => new CredentialConfigError('allowedHosts', `"${entry}" ${problem}`, fix);
+	if (entry.includes('*')) {
+		throw refuse(
+			'is a wildcard, which is not supported',
+			`List each host separately (subdomains of ${TRUSTED_API_HOSTS_TEXT} are always allowed and need no entry)`,
+		);
+	}
+	if (/^http:\/\//i.test(entry)) throw refuse('uses http', 'The token is sent to additional hosts over https only: enter the host name alone');
+	const hostText = entry.replace(/^https:\/\//i, '').replace(/\/$/, '');
+	if (/[/?#@\\\s]/.test(hostText) || hostText === '' || !URL.canParse(`https://${hostText}`)) {
+		throw refuse('is not a host name', 'Enter host names only, comma-separated, for example us1.data.cloud.hpe.com (no path, no "https://…/…")');
+	}
+	const url = new URL(`https://${hostText}`);
+	const labelsValid = url.hostname.startsWith('[') || url.hostname.split('.').every((label) => HOST_LABEL.test(label));
+	if (!labelsValid) {
+		throw refuse('is not a host name', 'Enter host names only, comma-separated, for example us1.data.cloud.hpe.com');
+	}
+	return url.host;
+}
+
+export function parseAllowedHosts(value: unknown): string[] {
+	return (typeof value === 'string' ? value : '')
+		.split(',')
+		.map((host) => host.trim())
+		.filter((host) => host !== '')
+		.map(parseAllowedHost);
 }
 
 function requiredString(data: ICredentialDataDecryptedObject, field: string, label: string): string {
@@ -119,10 +166,7 @@ export function parseClientConfig(data: ICredentialDataDecryptedObject): ClientC
 	else if (issuer === 'custom') tokenUrl = parseSecureUrl(data.tokenUrl, 'tokenUrl').toString();
 	else tokenUrl = workspaceTokenUrl(issuerOriginFor(baseUrl), workspaceId);
 
-	const extraAllowedHosts = (typeof data.allowedHosts === 'string' ? data.allowedHosts : '')
-		.split(',')
-		.map((host) => host.trim().toLowerCase())
-		.filter((host) => host !== '');
+	const extraAllowedHosts = parseAllowedHosts(data.allowedHosts);
 
 	return {
 		clientId,

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { IssuedToken } from '../auth/tokenEngine';
 import { tokenEngine } from '../auth/tokenEngine';
-import { PACKAGE_USER_AGENT, RETRY_DEFAULTS, TRUSTED_API_HOST_SUFFIXES } from '../config';
+import { mayReceiveToken, tokenHostRefusal } from '../auth/hostRule';
+import { PACKAGE_USER_AGENT, RETRY_DEFAULTS } from '../config';
 import { greenLakeApiError, toNodeError } from '../http/errors';
 import { backoffDelayMs, header, rateLimitBucket, serverRequestedDelayMs, sharedPacer } from '../http/rateLimit';
 import type { GreenLakeContext, GreenLakeSession } from './session';
@@ -47,16 +48,6 @@ const TRANSIENT_NETWORK_CODES = new Set([
 ]);
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
-function isAllowedHost(url: URL, session: GreenLakeSession): boolean {
-	const base = new URL(session.config.baseUrl);
-	if (url.origin === base.origin) return true;
-	const host = url.hostname.toLowerCase();
-	if (session.config.extraAllowedHosts.some((allowed) => allowed === host || allowed === url.host.toLowerCase())) {
-		return url.protocol === 'https:' || url.origin === base.origin;
-	}
-	return url.protocol === 'https:' && TRUSTED_API_HOST_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
-}
-
 /**
  * Builds the request URL and refuses, before anything is sent, any host the token must not reach: only the
  * credential's base URL host, GreenLake/HPE API hosts and hosts the user listed in the credential are allowed.
@@ -76,11 +67,9 @@ export function resolveRequestUrl(ctx: GreenLakeContext, session: GreenLakeSessi
 	} catch {
 		throw new NodeOperationError(ctx.getNode(), `"${text}" is not a valid URL`, { itemIndex });
 	}
-	if (!isAllowedHost(url, session)) {
-		throw new NodeOperationError(ctx.getNode(), `Refusing to send the GreenLake token to ${url.host}`, {
-			description: `The token is sent only to the credential's Base URL (${new URL(session.config.baseUrl).host}) and HPE GreenLake API hosts (*.api.greenlake.hpe.com). If ${url.host} is an HPE API host, add it to "Additional Allowed Hosts" in the credential.`,
-			itemIndex,
-		});
+	if (!mayReceiveToken(url, session.config)) {
+		const { message, description } = tokenHostRefusal(session.config, url.host);
+		throw new NodeOperationError(ctx.getNode(), message, { description, itemIndex });
 	}
 	return url;
 }

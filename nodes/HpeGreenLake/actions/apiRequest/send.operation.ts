@@ -150,6 +150,34 @@ function pairs(ctx: OperationContext, name: string, key: string, itemIndex: numb
 	return result;
 }
 
+/** RFC 9110 field name ("token") and field value characters; Node's HTTP client refuses anything else. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Set by the node itself: the token, and the host the token is meant for. */
+const RESERVED_HEADERS = new Set(['authorization', 'host']);
+
+/** Headers as entered, refused (naming the Headers field) when Node could not send them or they would override ours. */
+function headerPairs(ctx: OperationContext, itemIndex: number): IDataObject {
+	const headers = pairs(ctx, 'headers', 'header', itemIndex);
+	for (const [name, value] of Object.entries(headers)) {
+		const refuse = (problem: string, fix: string) =>
+			new NodeOperationError(ctx.fn.getNode(), `Headers: ${problem}`, { description: fix, itemIndex });
+		if (!HEADER_NAME.test(name)) {
+			throw refuse(
+				`"${name.replace(/[^\x20-\x7e]/g, '?')}" is not a valid header name`,
+				'A header name has letters, digits and !#$%&\'*+-.^_`|~ only: no spaces, colons or line breaks.',
+			);
+		}
+		if (RESERVED_HEADERS.has(name.toLowerCase())) {
+			throw refuse(`"${name}" is set by the node`, 'Remove it: the node sends the credential\'s token itself, to the Base URL host.');
+		}
+		if (!HEADER_VALUE.test(String(value ?? ''))) {
+			throw refuse(`the value of "${name}" contains a line break or control character`, 'Remove line breaks and control characters from the header value.');
+		}
+	}
+	return headers;
+}
+
 export async function execute(ctx: OperationContext, itemIndex: number): Promise<INodeExecutionData[]> {
 	const node = ctx.fn.getNode();
 	const method = String(ctx.fn.getNodeParameter('method', itemIndex, 'GET')).toUpperCase() as IHttpRequestMethods;
@@ -176,7 +204,7 @@ export async function execute(ctx: OperationContext, itemIndex: number): Promise
 		qs: { ...pairs(ctx, 'query', 'parameter', itemIndex), ...(queryJson ?? {}) },
 		headers: {
 			...(body !== undefined ? { 'Content-Type': String(options.contentType ?? 'application/json') } : {}),
-			...pairs(ctx, 'headers', 'header', itemIndex),
+			...headerPairs(ctx, itemIndex),
 		},
 		body,
 	};
