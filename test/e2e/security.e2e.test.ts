@@ -1,0 +1,117 @@
+/**
+ * Acceptance for issue #14 in a real n8n 2.41.1 (the built package installed as a community package): n8n's own HTTP
+ * Request node (v4.2: follows redirects and, by its default, sends credentials on cross-origin redirects) with
+ * "Predefined Credential Type → HPE GreenLake API", and the credential's Test button, against the sandbox and a
+ * foreign loopback listener that counts the Authorization headers it receives.
+ */
+import * as path from 'node:path';
+
+import { SEED, startSandbox, type Sandbox } from '../sandbox';
+import { startForeignListener, type ForeignListener } from '../security/support';
+import { chain, httpRequestNode, manualTrigger } from './greenlakeWorkflows';
+import { cleanupHarness, N8nInstance, packPackage } from './n8n';
+import { ownerSession, testCredential } from './rest';
+
+const REPO = path.resolve(__dirname, '../..');
+const figure = (text: string) => process.stderr.write(`[e2e security] ${text}\n`);
+
+let sandbox: Sandbox;
+let foreign: ForeignListener;
+let n8n: N8nInstance;
+
+function credential(id: string, name: string) {
+	return {
+		id,
+		name,
+		type: 'hpeGreenLakeApi',
+		data: {
+			clientId: SEED.clients.standard.clientId,
+			clientSecret: SEED.clients.standard.clientSecret,
+			workspaceId: SEED.clients.standard.workspaceId,
+			issuer: 'workspace',
+			baseUrl: 'custom',
+			customBaseUrl: '',
+			clientAuthentication: 'body',
+		},
+	};
+}
+const creds = {
+	foreign: credential('glSecCred0000001', 'Security: foreign URL'),
+	redirect: credential('glSecCred0000002', 'Security: redirect'),
+	test: credential('glSecCred0000003', 'Security: Test button'),
+};
+const WF = { foreign: 'glSecForeign0001', redirect: 'glSecRedirect001' };
+const predefined = (url: string, cred: { id: string; name: string }) =>
+	httpRequestNode(
+		'HTTP Request',
+		{ url, authentication: 'predefinedCredentialType', nodeCredentialType: 'hpeGreenLakeApi' },
+		{ hpeGreenLakeApi: { id: cred.id, name: cred.name } },
+	);
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ rateLimits: false, sizes: { auditLogs: 5, devices: 5, users: 5, subscriptions: 5 } });
+	foreign = await startForeignListener();
+	for (const cred of Object.values(creds)) cred.data.customBaseUrl = sandbox.url;
+	n8n = await N8nInstance.create({ packageTarball: await packPackage(REPO) });
+	await n8n.importCredentials(Object.values(creds));
+	await n8n.importWorkflow([
+		chain(WF.foreign, 'HTTP Request node → foreign host', [manualTrigger(), predefined(`${foreign.url}/devices/v1/devices`, creds.foreign)]),
+		chain(WF.redirect, 'HTTP Request node → sandbox redirecting to a foreign host', [
+			manualTrigger(),
+			predefined(`${sandbox.url}/workspaces/v1/workspaces/${SEED.workspaces.standard.id}`, creds.redirect),
+		]),
+	]);
+}, 30 * 60_000);
+
+afterAll(async () => {
+	try {
+		await n8n?.dispose();
+		await sandbox?.close();
+		await foreign?.close();
+	} finally {
+		cleanupHarness();
+	}
+});
+
+beforeEach(() => {
+	foreign.reset();
+	sandbox.resetCounters();
+	sandbox.faults.clear();
+});
+
+describe("the token on n8n's own routes (real n8n)", () => {
+	it('HTTP Request node, URL on a foreign loopback listener: a clear error, 0 Authorization headers there', async () => {
+		const result = await n8n.execute(WF.foreign);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain(`Refusing to send the GreenLake token to 127.0.0.1:${foreign.port}`);
+		expect(foreign.authorizations()).toBe(0);
+		expect(foreign.requests).toHaveLength(0);
+		figure(`foreign URL: "${result.error?.message}"; listener requests=${foreign.requests.length}, Authorization headers=${foreign.authorizations()}`);
+	});
+
+	it('HTTP Request node, the sandbox redirects (302) to the foreign listener: 0 Authorization headers there', async () => {
+		sandbox.faults.inject({ kind: 'redirect', status: 302, location: `${foreign.url}/stolen`, count: 1, route: '/workspaces/v1/workspaces' });
+		const result = await n8n.execute(WF.redirect);
+		// n8n's HTTP Request node follows the redirect (its default); the token must not travel with it.
+		expect(foreign.requests.length).toBeGreaterThanOrEqual(1);
+		expect(foreign.authorizations()).toBe(0);
+		expect(sandbox.counters().requests.byRoute['GET /workspaces/v1/workspaces/{id}']).toBeDefined();
+		figure(`redirect: execution ${result.status}; listener requests=${foreign.requests.length}, Authorization headers=${foreign.authorizations()}`);
+	});
+
+	it("the credential's Test button does not follow a redirect: an explaining error, 0 requests at the foreign listener", async () => {
+		const { baseUrl } = await n8n.start();
+		try {
+			const session = await ownerSession(baseUrl);
+			expect((await testCredential(session, creds.test)).status).toBe('OK');
+			sandbox.faults.inject({ kind: 'redirect', status: 302, location: `${foreign.url}/stolen`, count: 1, route: '/workspaces/v1/workspaces' });
+			const tested = await testCredential(session, creds.test);
+			expect(tested.status).toBe('Error');
+			expect(tested.message).toMatch(/redirect/i);
+			expect(foreign.requests).toHaveLength(0);
+			figure(`Test button with a redirect: ${tested.status} "${tested.message}"; listener requests=${foreign.requests.length}`);
+		} finally {
+			await n8n.stop();
+		}
+	});
+});
