@@ -100,7 +100,8 @@ describe('HPE GreenLake Token node (workflows against the sandbox)', () => {
 	it('declares access_token and authorization_header in sensitiveOutputFields, and is usable as an AI tool', () => {
 		const description = pkg.nodeTypes.getByName(NODE_TYPE).description as INodeTypeDescription;
 		expect(description.sensitiveOutputFields).toEqual(['access_token', 'authorization_header']);
-		expect(description.usableAsTool).toBe(true);
+		// Not offered to AI agents (a token must never reach a model): see test/security/aiTool.test.ts.
+		expect(description.usableAsTool).toMatchObject({ replacements: { hidden: true } });
 	});
 
 	it('100 items, one token per item: 1 mint, 100 outputs each paired with its input', async () => {
