@@ -21,6 +21,11 @@ export default [
 		},
 	},
 	{
+		// The security suite calls n8n's legacy request helper on purpose: it is what n8n's HTTP Request node uses.
+		files: ['test/security/**/*.ts'],
+		rules: { '@n8n/community-nodes/no-deprecated-workflow-functions': 'off' },
+	},
+	{
 		files: ['test/sandbox/cli.ts', 'bench/**/*.ts', 'demo/**/*.ts'],
 		rules: { 'no-console': 'off' },
 	},
