@@ -9,10 +9,11 @@ import * as path from 'node:path';
 import { SEED, startSandbox, type Sandbox } from '../sandbox';
 import { startForeignListener, type ForeignListener } from '../security/support';
 import { chain, httpRequestNode, manualTrigger } from './greenlakeWorkflows';
-import { cleanupHarness, N8nInstance, packPackage } from './n8n';
+import { cleanupHarness, httpJson, N8nInstance, packPackage } from './n8n';
 import { ownerSession, testCredential } from './rest';
 
-const REPO = path.resolve(__dirname, '../..');
+// GLPKG: another built copy of the package (e.g. main, to show what the tests catch).
+const REPO = process.env.GLPKG ?? path.resolve(__dirname, '../..');
 const figure = (text: string) => process.stderr.write(`[e2e security] ${text}\n`);
 
 let sandbox: Sandbox;
@@ -82,34 +83,46 @@ beforeEach(() => {
 describe("the token on n8n's own routes (real n8n)", () => {
 	it('HTTP Request node, URL on a foreign loopback listener: a clear error, 0 Authorization headers there', async () => {
 		const result = await n8n.execute(WF.foreign);
+		figure(`foreign URL: "${result.error?.message}"; listener requests=${foreign.requests.length}, Authorization headers=${foreign.authorizations()}`);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain(`Refusing to send the GreenLake token to 127.0.0.1:${foreign.port}`);
 		expect(foreign.authorizations()).toBe(0);
 		expect(foreign.requests).toHaveLength(0);
-		figure(`foreign URL: "${result.error?.message}"; listener requests=${foreign.requests.length}, Authorization headers=${foreign.authorizations()}`);
 	});
 
 	it('HTTP Request node, the sandbox redirects (302) to the foreign listener: 0 Authorization headers there', async () => {
 		sandbox.faults.inject({ kind: 'redirect', status: 302, location: `${foreign.url}/stolen`, count: 1, route: '/workspaces/v1/workspaces' });
 		const result = await n8n.execute(WF.redirect);
+		figure(`redirect: execution ${result.status}; listener requests=${foreign.requests.length}, Authorization headers=${foreign.authorizations()}`);
 		// n8n's HTTP Request node follows the redirect (its default); the token must not travel with it.
 		expect(foreign.requests.length).toBeGreaterThanOrEqual(1);
 		expect(foreign.authorizations()).toBe(0);
 		expect(sandbox.counters().requests.byRoute['GET /workspaces/v1/workspaces/{id}']).toBeDefined();
-		figure(`redirect: execution ${result.status}; listener requests=${foreign.requests.length}, Authorization headers=${foreign.authorizations()}`);
 	});
 
 	it("the credential's Test button does not follow a redirect: an explaining error, 0 requests at the foreign listener", async () => {
 		const { baseUrl } = await n8n.start();
 		try {
 			const session = await ownerSession(baseUrl);
+
+			// What the editor offers: n8n built the tool variants from usableAsTool (hidden Token tool, Read Only setting).
+			const types = await httpJson('GET', `${baseUrl}/types/nodes.json`, undefined, { cookie: session.cookie });
+			const described = types.body as Array<{ name: string; hidden?: boolean; properties: Array<{ name: string; default?: unknown }> }>;
+			const byName = (name: string) => described.find((type) => type.name === `n8n-nodes-hpe-greenlake.${name}`);
+			figure(`node types: hpeGreenLakeTokenTool hidden=${String(byName('hpeGreenLakeTokenTool')?.hidden)}, hpeGreenLakeTool toolReadOnly default=${String(byName('hpeGreenLakeTool')?.properties.find((property) => property.name === 'toolReadOnly')?.default)}`);
+			expect(types.status).toBe(200);
+			expect(byName('hpeGreenLakeToken')?.hidden).toBeUndefined();
+			expect(byName('hpeGreenLakeTokenTool')?.hidden).toBe(true);
+			expect(byName('hpeGreenLakeTool')?.hidden).toBeUndefined();
+			expect(byName('hpeGreenLakeTool')?.properties.find((property) => property.name === 'toolReadOnly')?.default).toBe(true);
+
 			expect((await testCredential(session, creds.test)).status).toBe('OK');
 			sandbox.faults.inject({ kind: 'redirect', status: 302, location: `${foreign.url}/stolen`, count: 1, route: '/workspaces/v1/workspaces' });
 			const tested = await testCredential(session, creds.test);
+			figure(`Test button with a redirect: ${tested.status} "${tested.message}"; listener requests=${foreign.requests.length}`);
 			expect(tested.status).toBe('Error');
 			expect(tested.message).toMatch(/redirect/i);
 			expect(foreign.requests).toHaveLength(0);
-			figure(`Test button with a redirect: ${tested.status} "${tested.message}"; listener requests=${foreign.requests.length}`);
 		} finally {
 			await n8n.stop();
 		}
