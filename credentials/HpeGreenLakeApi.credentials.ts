@@ -143,7 +143,8 @@ export class HpeGreenLakeApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://us-west.api.greenlake.hpe.com',
-			description: 'https is required (plain http only for a loopback address, such as a local sandbox)',
+			description:
+				'https is required (plain http only for a loopback address, such as a local sandbox). No user name, query (?…) or fragment (#…).',
 			displayOptions: { show: { baseUrl: ['custom'] } },
 		},
 		{
