@@ -39,9 +39,10 @@ function credential(id: string, name: string) {
 const creds = {
 	foreign: credential('glSecCred0000001', 'Security: foreign URL'),
 	redirect: credential('glSecCred0000002', 'Security: redirect'),
+	nextUrl: credential('glSecCred0000004', 'Security: pagination next URL'),
 	test: credential('glSecCred0000003', 'Security: Test button'),
 };
-const WF = { foreign: 'glSecForeign0001', redirect: 'glSecRedirect001' };
+const WF = { foreign: 'glSecForeign0001', redirect: 'glSecRedirect001', nextUrl: 'glSecNextUrl0001' };
 const predefined = (url: string, cred: { id: string; name: string }) =>
 	httpRequestNode(
 		'HTTP Request',
@@ -60,6 +61,30 @@ beforeAll(async () => {
 		chain(WF.redirect, 'HTTP Request node → sandbox redirecting to a foreign host', [
 			manualTrigger(),
 			predefined(`${sandbox.url}/workspaces/v1/workspaces/${SEED.workspaces.standard.id}`, creds.redirect),
+		]),
+		// Pagination "Response Contains Next URL": the next URL comes from the API's answer (here: a foreign host).
+		chain(WF.nextUrl, 'HTTP Request node pagination → a next URL on a foreign host', [
+			manualTrigger(),
+			{
+				...predefined(`${sandbox.url}/devices/v1/devices?limit=2`, creds.nextUrl),
+				parameters: {
+					url: `${sandbox.url}/devices/v1/devices?limit=2`,
+					authentication: 'predefinedCredentialType',
+					nodeCredentialType: 'hpeGreenLakeApi',
+					options: {
+						pagination: {
+							pagination: {
+								paginationMode: 'responseContainsNextURL',
+								// Empty on the first page ($response is {} then), the foreign host once the API answered.
+								nextURL: `={{ $response.body && $response.body.items ? "${foreign.url}/devices/v1/devices?offset=2" : undefined }}`,
+								paginationCompleteWhen: 'responseIsEmpty',
+								limitPagesFetched: true,
+								maxRequests: 3,
+							},
+						},
+					},
+				},
+			},
 		]),
 	]);
 }, 30 * 60_000);
@@ -98,6 +123,15 @@ describe("the token on n8n's own routes (real n8n)", () => {
 		expect(foreign.requests.length).toBeGreaterThanOrEqual(1);
 		expect(foreign.authorizations()).toBe(0);
 		expect(sandbox.counters().requests.byRoute['GET /workspaces/v1/workspaces/{id}']).toBeDefined();
+	});
+
+	it('HTTP Request node pagination whose next URL is on a foreign host: refused there, 0 Authorization headers', async () => {
+		const result = await n8n.execute(WF.nextUrl);
+		figure(`pagination next URL: execution ${result.status} "${result.error?.message}"; listener requests=${foreign.requests.length}, Authorization headers=${foreign.authorizations()}`);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain(`Refusing to send the GreenLake token to 127.0.0.1:${foreign.port}`);
+		expect(foreign.requests).toHaveLength(0);
+		expect(sandbox.counters().requests.byRoute['GET /devices/v1/devices']).toBeDefined();
 	});
 
 	it("the credential's Test button does not follow a redirect: an explaining error, 0 requests at the foreign listener", async () => {
