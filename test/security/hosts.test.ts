@@ -162,6 +162,34 @@ describe('host rule, URL fields and headers', () => {
 		});
 	});
 
+	describe("the credential's authenticate, called directly with hostile request options", () => {
+		type Authenticate = (credentials: IDataObject, options: Record<string, unknown>) => Promise<{ headers?: IDataObject }>;
+		let authenticate: Authenticate;
+		beforeAll(async () => {
+			const { HpeGreenLakeApi } = (await import(resolve(REPO, 'dist/credentials/HpeGreenLakeApi.credentials'))) as {
+				HpeGreenLakeApi: new () => { authenticate: Authenticate };
+			};
+			authenticate = new HpeGreenLakeApi().authenticate;
+		});
+		const credentials = () => ({ ...sandboxCredentialData(SEED.clients.standard, sandbox.url), accessToken: 'stored-token' });
+
+		for (const [label, options] of [
+			['a relative URL without a base (n8n would send it to localhost)', { url: '/devices/v1/devices' }],
+			['an absolute foreign URL next to the allowed baseURL', { baseURL: 'SANDBOX', url: 'FOREIGN/x' }],
+			['a foreign baseURL with a relative URL', { baseURL: 'FOREIGN', url: '/devices/v1/devices' }],
+			['a legacy uri with user info naming the sandbox', { uri: 'http://SANDBOXHOST@127.0.0.1:1/x' }],
+			['a protocol-relative URL', { url: '//127.0.0.1:1/x' }],
+			['no URL at all', {}],
+		] as const) {
+			tally.probe(`${label}: refused`, async () => {
+				const replace = (value: string) =>
+					value.replace('SANDBOXHOST', `127.0.0.1:${sandbox.port}`).replace('SANDBOX', sandbox.url).replace('FOREIGN', foreign.url);
+				const resolved = Object.fromEntries(Object.entries(options).map(([key, value]) => [key, replace(value)]));
+				await expect(authenticate(credentials(), resolved)).rejects.toThrow(/Refusing to send the GreenLake token/);
+			});
+		}
+	});
+
 	describe('Additional Allowed Hosts (item 11)', () => {
 		const withHosts = (allowedHosts: string) => sandboxCredentialData(SEED.clients.standard, sandbox.url, { allowedHosts });
 
