@@ -1,5 +1,6 @@
 // Admin HTTP API under /__sandbox/ for tests running in another process (e.g. a real n8n). No token,
 // no faults, no counters.
+import { auditLogEvent, handleEventsAdmin } from './eventsAdmin';
 import { validateFault } from './faults';
 import { findWorkspace } from './seed';
 import type { SandboxState } from './state';
@@ -43,20 +44,28 @@ export function addAuditLogs(
 			throw new Error(`events[${i}] must be an object with a createdAt string`);
 		}
 	}
-	return state.data.addAuditLogs(
+	const added = state.data.addAuditLogs(
 		workspaceId,
 		events as Array<Partial<AuditLog> & { createdAt: string }>,
 	);
+	// Every audit log the sandbox creates is also published to the events framework, as GreenLake does.
+	if (state.events.options.emitAuditLogEvents) {
+		for (const log of added) auditLogEvent(state, log);
+	}
+	return added;
 }
 
-export function handleAdmin(
+export async function handleAdmin(
 	state: SandboxState,
 	method: string,
 	path: string,
 	rawBody: string,
-): AdminResult {
+	query: URLSearchParams = new URLSearchParams(),
+): Promise<AdminResult> {
 	const route = `${method} ${path.replace(/\/+$/, '')}`;
 	try {
+		const events = await handleEventsAdmin(state, method, path.replace(/\/+$/, ''), rawBody, query);
+		if (events) return events;
 		switch (route) {
 			case 'GET /__sandbox/health':
 				return { status: 200, body: { ok: true, url: state.url } };

@@ -17,6 +17,23 @@ export function emptyCounters(): SandboxCounters {
 		sentWhileExhausted: 0,
 		peakConcurrency: 0,
 		authorizationHeaders: 0,
+		events: {
+			webhooksRegistered: 0,
+			webhooksDeleted: 0,
+			challengesSent: 0,
+			challengesPassed: 0,
+			challengesFailed: 0,
+			eventsEmitted: 0,
+			eventsDelivered: 0,
+			eventsDropped: 0,
+			deliveriesSent: 0,
+			deliveriesSucceeded: 0,
+			deliveriesFailed: 0,
+			batchesSent: 0,
+			retries: 0,
+			manualRetries: 0,
+			redeliveries: 0,
+		},
 	};
 }
 

@@ -20,6 +20,9 @@ export const DEFAULT_RATE_LIMITS: Record<RateLimitBucket, number> = {
 	'users.get': 300,
 	'locations.list': 300,
 	'locations.get': 300,
+	// Not documented (the spec declares 429 with X-RateLimit-* "per hour"); 300 per window chosen.
+	'events.webhooks': 300,
+	'events.subscriptions': 300,
 };
 
 export interface RateDecision {

@@ -10,6 +10,7 @@ import { matchApiRoute } from './api/index';
 import { realClock } from './clock';
 import { Counters } from './counters';
 import { DEFAULT_SIZES, DataStore } from './data';
+import { DEFAULT_EVENTS_OPTIONS, EventsService } from './events';
 import { GlError, glErrorBody } from './errors';
 import { FaultQueue } from './faults';
 import { handleTokenRequest } from './issuers';
@@ -121,6 +122,8 @@ export class SandboxServer {
 			// Both read the state lazily (the URL is only known after listen()).
 			tokens: new TokenStore(() => state.url, clock),
 			deviceOps: new DeviceOperations(() => state),
+			events: new EventsService({ ...DEFAULT_EVENTS_OPTIONS, ...(options.events ?? {}) }, () => state.counters),
+			eventsDeniedClients: new Set(),
 		};
 		this.state = state;
 		this.server = createServer((req, res) => {
@@ -149,6 +152,7 @@ export class SandboxServer {
 	}
 
 	close(): Promise<void> {
+		this.state.events.close();
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 		return new Promise((resolve) => {
@@ -173,7 +177,7 @@ export class SandboxServer {
 		const path = url.pathname;
 		if (path.startsWith('/__sandbox/')) {
 			const body = await readBody(req);
-			const out = handleAdmin(this.state, method, path, body);
+			const out = await handleAdmin(this.state, method, path, body, url.searchParams);
 			send(res, out.status, out.body);
 			return;
 		}
@@ -229,7 +233,7 @@ export class SandboxServer {
 			send(res, out.status, out.body, out.headers);
 			return;
 		}
-		this.handleApi(req, res, method, url, body, api?.match);
+		await this.handleApi(req, res, method, url, body, api?.match);
 	}
 
 	/** Responds for status/malformed/redirect faults; returns true when the request is finished. */
@@ -266,14 +270,14 @@ export class SandboxServer {
 		return false;
 	}
 
-	private handleApi(
+	private async handleApi(
 		req: IncomingMessage,
 		res: ServerResponse,
 		method: string,
 		url: URL,
 		body: string,
 		match: ReturnType<typeof matchApiRoute>['match'],
-	): void {
+	): Promise<void> {
 		const { state } = this;
 		if (!match) {
 			send(res, 404, glErrorBody(404, `No route for ${method} ${url.pathname}`));
@@ -348,7 +352,7 @@ export class SandboxServer {
 			workspace,
 		};
 		try {
-			const out = match.def.handler(ctx);
+			const out = await match.def.handler(ctx);
 			send(res, out.status ?? 200, out.body, { ...rateHeaders, ...(out.headers ?? {}) });
 		} catch (err) {
 			if (err instanceof GlError)

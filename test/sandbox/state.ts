@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { Counters } from './counters';
 import type { DataStore } from './data';
 import type { DeviceOperations } from './api/devices';
+import type { EventsService } from './events';
 import type { FaultQueue } from './faults';
 import type { RateLimiter } from './rateLimit';
 import type { TokenStore } from './tokens';
@@ -29,4 +30,7 @@ export interface SandboxState {
 	faults: FaultQueue;
 	counters: Counters;
 	deviceOps: DeviceOperations;
+	events: EventsService;
+	/** API clients refused the Automations Webhook/Subscription permissions (403) */
+	eventsDeniedClients: Set<string>;
 }

@@ -16,7 +16,9 @@ export type RateLimitBucket =
 	| 'users.list'
 	| 'users.get'
 	| 'locations.list'
-	| 'locations.get';
+	| 'locations.get'
+	| 'events.webhooks'
+	| 'events.subscriptions';
 
 export interface SandboxOptions {
 	/** default 0 (free port); always listens on 127.0.0.1 only */
@@ -55,6 +57,40 @@ export interface SandboxOptions {
 	hyphenatedWorkspaceIds?: boolean;
 	/** direction of a bare `sort=createdAt` on audit logs; the HPE spec example says desc (default) */
 	auditBareSortDirection?: 'asc' | 'desc';
+	/** the events framework (/events/v1beta1): challenge, delivery, retry and batching behaviour */
+	events?: EventsOptions;
+}
+
+/** Tunables of the emulated events framework; defaults in events.ts (DEFAULT_EVENTS_OPTIONS). */
+export interface EventsOptions {
+	/** accept http(s)://127.x / localhost destinations (GreenLake refuses them; needed to reach a local n8n), default true */
+	allowLoopbackDestinations?: boolean;
+	/** wait before the first automatic challenge, default 0 (right after the 201) */
+	challengeDelayMs?: number;
+	/** automatic challenge attempts before the webhook goes to ERROR, default 10 */
+	challengeAttempts?: number;
+	/** spacing of automatic challenge attempts, default 1000 ms */
+	challengeRetryMs?: number;
+	/** `type` of the challenge CloudEvent (the docs disagree on the com. prefix) */
+	challengeType?: string;
+	/** also sign the challenge with HPE-Webhook-Signature (undocumented), default false */
+	signChallenges?: boolean;
+	/** per-request timeout of challenges and deliveries, default 10,000 ms */
+	deliveryTimeoutMs?: number;
+	/** delay before each automatic retry of a failed delivery; its length is the number of retries (default 20) */
+	retryDelaysMs?: number[];
+	/** a batch is sent when this many events are queued, default 10 */
+	batchMaxEvents?: number;
+	/** ...or this long after its first event was queued, default 1000 ms */
+	batchWindowMs?: number;
+	/** with a secondary secret: both signatures comma-joined in the header, or the primary only */
+	dualSecretSignatures?: 'comma' | 'primary';
+	/** event types accepted for subscriptions besides the catalog */
+	extraEventTypes?: string[];
+	/** recent deliveries kept (all webhooks together), default 5000 */
+	deliveryLogSize?: number;
+	/** publish com.hpe.greenlake.audit-log.v1.logs.created for every audit log the sandbox creates, default true */
+	emitAuditLogEvents?: boolean;
 }
 
 export interface SandboxCounters {
@@ -73,6 +109,23 @@ export interface SandboxCounters {
 	sentWhileExhausted: number;
 	peakConcurrency: number;
 	authorizationHeaders: number;
+	events: {
+		webhooksRegistered: number;
+		webhooksDeleted: number;
+		challengesSent: number;
+		challengesPassed: number;
+		challengesFailed: number;
+		eventsEmitted: number;
+		eventsDelivered: number;
+		eventsDropped: number;
+		deliveriesSent: number;
+		deliveriesSucceeded: number;
+		deliveriesFailed: number;
+		batchesSent: number;
+		retries: number;
+		manualRetries: number;
+		redeliveries: number;
+	};
 }
 
 export type Fault =

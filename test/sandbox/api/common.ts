@@ -29,7 +29,7 @@ export interface RouteDef {
 	/** e.g. '/devices/v1/devices/{id}'; also the route name in counters */
 	pattern: string;
 	bucket: RateLimitBucket;
-	handler: (ctx: ApiContext) => ApiResult;
+	handler: (ctx: ApiContext) => ApiResult | Promise<ApiResult>;
 }
 
 export interface Paging {

@@ -3,6 +3,7 @@ import { auditRoutes } from './auditLogs';
 import { collectionRoutes } from './collections';
 import type { RouteDef } from './common';
 import { deviceRoutes } from './devices';
+import { eventRoutes } from './events';
 import { workspaceRoutes } from './workspaces';
 
 export const API_ROUTES: RouteDef[] = [
@@ -10,6 +11,7 @@ export const API_ROUTES: RouteDef[] = [
 	...auditRoutes,
 	...deviceRoutes,
 	...collectionRoutes,
+	...eventRoutes,
 ];
 
 interface CompiledRoute {
