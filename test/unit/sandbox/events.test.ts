@@ -1,6 +1,6 @@
 // The emulated events framework: registration rules, the challenge state machine, signed single and batched
 // deliveries, retries with WARNING/ERROR, recent deliveries, manual retry, subscriptions and the admin API.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,7 +9,7 @@ import type { Sandbox } from '../../sandbox';
 import { api, token } from './helpers';
 
 const { standard, msp } = SEED.clients;
-const SECRET = 'receiver-secret-0123456789abcdef';
+const SECRET = randomBytes(16).toString('hex');
 const hex = (key: string, text: string) => createHmac('sha256', key).update(text, 'utf8').digest('hex');
 
 interface Received {
