@@ -2,6 +2,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
@@ -18,7 +19,7 @@ import { CREDENTIAL_TYPE } from '../config';
 import { toNodeError } from '../http/errors';
 
 /** Every n8n context a GreenLake call can come from. */
-export type GreenLakeContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+export type GreenLakeContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 /** The credential, read and validated once per execution, and the token another process may have stored in it. */
 export interface GreenLakeSession {
