@@ -148,7 +148,7 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 		expect(secrets.size).toBe(2);
 		// The sandbox's signatures verify with exactly these secrets: n8n answered the challenge with them.
 		// A challenge that arrives before n8n has saved the registration gets 503 and is retried.
-		console.log(`[event trigger e2e] challenges sent ${events.challengesSent}, passed ${events.challengesPassed}, failed ${events.challengesFailed}`);
+		process.stderr.write(`[event trigger e2e] challenges sent ${events.challengesSent}, passed ${events.challengesPassed}, failed ${events.challengesFailed}\n`);
 	});
 
 	it('50 audit events → exactly 50 executions, each event once; 5 re-deliveries → no new execution', async () => {
@@ -178,7 +178,7 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 			const event = e.runData['GreenLake Events'][0].data!.main![0]![0].json as { id: string };
 			return Date.parse(`${String(e.startedAt).replace(' ', 'T')}${String(e.startedAt).endsWith('Z') ? '' : 'Z'}`) - sentAt.get(event.id)!;
 		});
-		console.log(`[event trigger e2e] delivery → execution start over ${latencies.length} events: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms`);
+		process.stderr.write(`[event trigger e2e] delivery → execution start over ${latencies.length} events: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms\n`);
 	});
 
 	it('10 forged deliveries (bad signature, none, body changed after signing) → 10 × 401, no execution', async () => {
