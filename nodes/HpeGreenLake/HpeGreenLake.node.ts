@@ -6,8 +6,10 @@ import { apiRequestDescription } from './actions/apiRequest';
 import { auditLogDescription } from './actions/auditLog';
 import { requestOptionsProperty } from './actions/common';
 import { deviceDescription } from './actions/device';
+import { eventSubscriptionDescription } from './actions/eventSubscription';
 import { subscriptionDescription } from './actions/subscription';
 import { userDescription } from './actions/user';
+import { webhookDescription } from './actions/webhook';
 import { workspaceDescription } from './actions/workspace';
 import { searchTenants } from '../shared/methods/listSearch';
 import { router } from './actions/router';
@@ -21,7 +23,7 @@ export class HpeGreenLake implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["resource"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Call the HPE GreenLake cloud platform APIs: audit logs, devices, subscriptions, users, workspaces and MSP tenants',
+		description: 'Call the HPE GreenLake cloud platform APIs: audit logs, devices, subscriptions, users, workspaces, MSP tenants and webhooks',
 		defaults: { name: 'HPE GreenLake' },
 		usableAsTool: {
 			replacements: {
@@ -43,16 +45,20 @@ export class HpeGreenLake implements INodeType {
 					{ name: 'API Request', value: 'apiRequest', description: 'Any GreenLake endpoint, with the managed token' },
 					{ name: 'Audit Log', value: 'auditLog' },
 					{ name: 'Device', value: 'device' },
+					{ name: 'Event Subscription', value: 'eventSubscription', description: 'Which GreenLake events a webhook receives' },
 					{ name: 'Subscription', value: 'subscription' },
 					{ name: 'User', value: 'user' },
+					{ name: 'Webhook', value: 'webhook', description: 'HPE GreenLake for Webhooks: event destinations' },
 					{ name: 'Workspace', value: 'workspace' },
 				],
 			},
 			...apiRequestDescription,
 			...auditLogDescription,
 			...deviceDescription,
+			...eventSubscriptionDescription,
 			...subscriptionDescription,
 			...userDescription,
+			...webhookDescription,
 			...workspaceDescription,
 			...workspaceProperties,
 			requestOptionsProperty,

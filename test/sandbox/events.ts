@@ -208,6 +208,7 @@ export class EventsService {
 	private readonly inFlight = new Set<Promise<unknown>>();
 	private readonly oauthTokens = new Map<string, { token: string; expiresAt: number }>();
 	private closed = false;
+	private readonly pendingReleases = new Set<() => void>();
 
 	constructor(
 		readonly options: Required<EventsOptions>,
@@ -229,6 +230,22 @@ export class EventsService {
 		return timer;
 	}
 
+	/** A scheduled challenge or retry: idle() waits for it (batch windows are not waited for). */
+	private scheduled(ms: number, fn: () => void): void {
+		let release: () => void = () => undefined;
+		const done = new Promise<void>((resolve) => (release = resolve));
+		this.pendingReleases.add(release);
+		void this.track(done);
+		this.later(ms, () => {
+			this.pendingReleases.delete(release);
+			try {
+				fn();
+			} finally {
+				release();
+			}
+		});
+	}
+
 	private track<T>(promise: Promise<T>): Promise<T> {
 		this.inFlight.add(promise);
 		void promise.finally(() => this.inFlight.delete(promise)).catch(() => undefined);
@@ -244,6 +261,8 @@ export class EventsService {
 		this.closed = true;
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
+		for (const release of this.pendingReleases) release();
+		this.pendingReleases.clear();
 	}
 
 	// ---- webhooks ---------------------------------------------------------------------------------------
@@ -461,14 +480,14 @@ export class EventsService {
 				this.challenge(webhook).then((outcome) => {
 					if (webhook.challengeRun !== run) return;
 					if (outcome.ok) return;
-					if (n + 1 < this.options.challengeAttempts) this.later(this.options.challengeRetryMs, () => attempt(n + 1));
+					if (n + 1 < this.options.challengeAttempts) this.scheduled(this.options.challengeRetryMs, () => attempt(n + 1));
 					else {
 						webhook.status = 'ERROR';
 					}
 				}),
 			);
 		};
-		this.later(this.options.challengeDelayMs, () => attempt(0));
+		this.scheduled(this.options.challengeDelayMs, () => attempt(0));
 	}
 
 	/** One challenge round trip (OPTIONS probe, then the signed-or-not POST); updates the webhook's state. */
@@ -807,7 +826,7 @@ export class EventsService {
 				if (this.webhooks.has(webhook.id)) webhook.status = 'ERROR';
 				this.stats.eventsDropped += record.eventIds.length;
 			} else {
-				this.later(delay, () => {
+				this.scheduled(delay, () => {
 					if (!this.webhooks.has(webhook.id) || webhook.paused) return;
 					void this.track(this.deliver(webhook, events, batch, 'retry', attempt + 1, record));
 				});

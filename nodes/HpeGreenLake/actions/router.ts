@@ -7,17 +7,21 @@ import { apiRequestOperations } from './apiRequest';
 import { auditLogOperations } from './auditLog';
 import type { Operation } from './common';
 import { deviceOperations } from './device';
+import { eventSubscriptionOperations } from './eventSubscription';
 import { subscriptionOperations } from './subscription';
 import { assertAllowedForTool } from './toolPolicy';
 import { userOperations } from './user';
+import { webhookOperations } from './webhook';
 import { workspaceOperations } from './workspace';
 
 const RESOURCES: Record<string, Record<string, Operation>> = {
 	apiRequest: apiRequestOperations,
 	auditLog: auditLogOperations,
 	device: deviceOperations,
+	eventSubscription: eventSubscriptionOperations,
 	subscription: subscriptionOperations,
 	user: userOperations,
+	webhook: webhookOperations,
 	workspace: workspaceOperations,
 };
 
