@@ -15,6 +15,7 @@ export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
 
 export const PACKAGE_NAME = 'n8n-nodes-hpe-greenlake';
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.hpeGreenLakeTrigger`;
+export const EVENT_TRIGGER_TYPE = `${PACKAGE_NAME}.hpeGreenLakeEventTrigger`;
 const SCHEDULE_TYPE = 'n8n-nodes-base.scheduleTrigger';
 const MANUAL_TYPE = 'n8n-nodes-base.manualTrigger';
 
@@ -75,6 +76,11 @@ export function exampleByFile(examples: Example[], file: string): Example {
 	const found = examples.find((example) => example.file === file);
 	if (!found) throw new Error(`examples/${file} is missing (found: ${examples.map((e) => e.file).join(', ')})`);
 	return found;
+}
+
+/** The example's webhook trigger node, if it starts with one (it runs only when published and sent an event). */
+export function eventTriggerOf(workflow: ExampleWorkflow): ExampleNode | undefined {
+	return workflow.nodes.find((node) => node.type === EVENT_TRIGGER_TYPE);
 }
 
 /** The example's polling trigger node, if it starts with one (it then runs only when published: see prepareExample). */

@@ -10,8 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
+	EVENT_TRIGGER_TYPE,
 	PLACEHOLDER_CREDENTIAL,
 	TRIGGER_TYPE,
+	eventTriggerOf,
 	hasManualStart,
 	parseJsonLines,
 	pollTriggerOf,
@@ -114,11 +116,12 @@ afterAll(async () => {
 beforeEach(() => sandbox.resetCounters());
 
 describe('examples/: importable workflows users would run', () => {
-	it('has exactly the three documented examples, each executed by a test below', () => {
+	it('has exactly the four documented examples, each executed by a test below', () => {
 		// a new example needs its own test below, checking what it does (a polling one must also be published)
 		expect(examples.map((example) => example.file).sort()).toEqual([
 			'audit-log-to-file.json',
 			'msp-device-inventory.json',
+			'realtime-audit-events.json',
 			'token-to-http-request.json',
 		]);
 	});
@@ -147,7 +150,7 @@ describe('examples/: importable workflows users would run', () => {
 			}
 			// each example runs either with a manual start (execute) or published (a polling trigger)
 			const prepared = prepareExample(workflow, { id: 'x', credential: CREDENTIAL, manualStart: true });
-			expect(hasManualStart(prepared) || pollTriggerOf(workflow) !== undefined).toBe(true);
+			expect(hasManualStart(prepared) || pollTriggerOf(workflow) !== undefined || eventTriggerOf(workflow) !== undefined).toBe(true);
 		},
 	);
 });
@@ -240,4 +243,31 @@ describe('examples/ executed by a real n8n against the sandbox', () => {
 		}
 	}, 600_000);
 
+	it('realtime-audit-events.json: published, registers its webhook; each new audit event is appended once, at once', async () => {
+		const id = workflowId('realtime-audit-events.json');
+		expect(eventTriggerOf(examples.find((e) => e.file === 'realtime-audit-events.json')!.workflow)?.type).toBe(EVENT_TRIGGER_TYPE);
+		const file = path.join(filesDir, 'greenlake-realtime-audit.jsonl');
+		const lines = () => (existsSync(file) ? parseJsonLines(readFileSync(file, 'utf8')) : []);
+		await n8n.publishWorkflow(id);
+		const { publications } = await n8n.start({ timeoutMs: 240_000 });
+		try {
+			expect(publications.find((p) => p.workflowId === id)?.triggers.map((t) => t.status)).toEqual(['activated']);
+			const active = () => sandbox.events.webhooks().find((w) => String(w.name).startsWith(`n8n-${id}-`) && w.status === 'ACTIVE');
+			await waitUntil('the example\'s webhook to become ACTIVE', () => active() !== undefined, 90_000);
+			expect(active()?.subscriptions.map((s: { eventType: string }) => s.eventType)).toEqual(['com.hpe.greenlake.audit-log.v1.logs.created']);
+
+			const now = Date.now();
+			const added = sandbox.addAuditLogs(
+				SEED.workspaces.msp.id,
+				[0, 1, 2].map((i) => ({ createdAt: new Date(now + i).toISOString(), description: `real-time example ${i}` })),
+			);
+			const executions = await waitForExecutions(n8n, id, 3, 90_000);
+			expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+			const written = lines();
+			expect(written.map((line) => line.auditLogId).sort()).toEqual(added.map((event) => event.id).sort());
+			expect(written.every((line) => line.type === 'com.hpe.greenlake.audit-log.v1.logs.created')).toBe(true);
+		} finally {
+			await n8n.stop();
+		}
+	}, 600_000);
 });
