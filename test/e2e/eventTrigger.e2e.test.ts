@@ -12,6 +12,7 @@ import { EVENT_TYPES, SEED, startSandbox, type Sandbox } from '../sandbox';
 import { chain, PACKAGE, type WorkflowNode } from './greenlakeWorkflows';
 import { cleanupHarness, httpJson, N8nInstance, packPackage } from './n8n';
 import { ownerSession, type OwnerSession } from './rest';
+import { sandboxCredentialData } from '../support/greenlakeFixtures';
 
 const REPO = path.resolve(__dirname, '../..');
 const client = SEED.clients.standard;
@@ -90,22 +91,15 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 	beforeAll(async () => {
 		sandbox = await startSandbox({
 			sizes: { auditLogs: 0, devices: 1, subscriptions: 1, users: 1, locations: 1 },
-			events: { challengeRetryMs: 500, batchWindowMs: 2000, retryDelaysMs: [1000, 2000, 4000] },
+			// Patient like GreenLake (it retries for 12 h): on a busy machine n8n may take many seconds to read a request.
+			events: { challengeRetryMs: 500, batchWindowMs: 2000, deliveryTimeoutMs: 60_000, retryDelaysMs: Array(10).fill(2000) },
 		});
 		n8n = await N8nInstance.create({ packageTarball: await packPackage(REPO) });
 		await n8n.importCredentials([
 			{
 				...CREDENTIAL,
 				type: 'hpeGreenLakeApi',
-				data: {
-					clientId: client.clientId,
-					clientSecret: client.clientSecret,
-					workspaceId: client.workspaceId,
-					issuer: 'workspace',
-					baseUrl: 'custom',
-					customBaseUrl: sandbox.url,
-					clientAuthentication: 'body',
-				},
+				data: sandboxCredentialData(client, sandbox.url),
 			},
 		]);
 		await n8n.importWorkflow([
@@ -133,7 +127,7 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 		await n8n?.dispose();
 		await sandbox?.close();
 		cleanupHarness();
-	});
+	}, 600_000);
 
 	it('publish → one webhook per workflow, ACTIVE after a challenge n8n answered, subscribed to the chosen types', async () => {
 		await until('both webhooks ACTIVE', () => (sandbox.events.webhooks().filter((w) => w.status === 'ACTIVE').length === 2 ? true : undefined));
@@ -149,7 +143,7 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 		// The sandbox's signatures verify with exactly these secrets: n8n answered the challenge with them.
 		// A challenge that arrives before n8n has saved the registration gets 503 and is retried.
 		process.stderr.write(`[event trigger e2e] challenges sent ${events.challengesSent}, passed ${events.challengesPassed}, failed ${events.challengesFailed}\n`);
-	});
+	}, 600_000);
 
 	it('50 audit events → exactly 50 executions, each event once; 5 re-deliveries → no new execution', async () => {
 		const before = await count(WF.audit);
@@ -159,7 +153,7 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 			client.workspaceId,
 			Array.from({ length: 50 }, (_, i) => ({ createdAt: new Date(now + i).toISOString(), description: `Real-time ${i}` })),
 		);
-		await until('50 finished executions', async () => ((await count(WF.audit, 'success')) - before >= 50 ? true : undefined));
+		await until('50 finished executions', async () => ((await count(WF.audit, 'success')) - before >= 50 ? true : undefined), 480_000);
 		await sandbox.events.idle();
 		const executions = (await n8n.savedExecutions(WF.audit)).slice(0, (await count(WF.audit)) - before);
 		expect(executions).toHaveLength(50);
@@ -179,7 +173,7 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 			return Date.parse(`${String(e.startedAt).replace(' ', 'T')}${String(e.startedAt).endsWith('Z') ? '' : 'Z'}`) - sentAt.get(event.id)!;
 		});
 		process.stderr.write(`[event trigger e2e] delivery → execution start over ${latencies.length} events: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms\n`);
-	});
+	}, 600_000);
 
 	it('10 forged deliveries (bad signature, none, body changed after signing) → 10 × 401, no execution', async () => {
 		const before = await count(WF.audit);
@@ -207,10 +201,11 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 		}
 		expect(statuses).toEqual(Array(10).fill(401));
 		expect(await count(WF.audit)).toBe(before);
-	});
+	}, 600_000);
 
 	it('batching on: 25 events in batched deliveries → 25 items', async () => {
 		const before = await count(WF.batched);
+		expect(before).toBe(0);
 		for (let i = 0; i < 25; i++) sandbox.events.emit(client.workspaceId, EVENT_TYPES.expiringSubscriptions, { key: `SUB-${i}`, quantity: i });
 		sandbox.events.flush();
 		await sandbox.events.idle();
@@ -221,12 +216,13 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 			[true, 10, 200],
 			[true, 5, 200],
 		]);
-		await until('3 batched executions', async () => ((await count(WF.batched)) - before >= 3 ? true : undefined));
+		await until('3 finished batched executions', async () => ((await count(WF.batched, 'success')) - before >= 3 ? true : undefined));
 		const executions = await n8n.savedExecutions(WF.batched);
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
 		const items = executions.flatMap((e) => e.runData['GreenLake Events'][0].data!.main![0] ?? []);
 		expect(items).toHaveLength(25);
 		expect(new Set(items.map((item) => (item.json.data as { key: string }).key)).size).toBe(25);
-	});
+	}, 600_000);
 
 	it('unpublish → 0 webhooks and 0 subscriptions; publish again → re-created; deleted in GreenLake → re-created on the next publish', async () => {
 		// n8n 2.41 unpublishes through its publication outbox, shortly after the API call returns.
@@ -254,7 +250,7 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 		await until('an execution after re-creation', async () => ((await count(WF.audit)) > before ? true : undefined));
 		await api('POST', `/workflows/${WF.audit}/deactivate`);
 		await until('the webhook removed again', gone);
-	});
+	}, 600_000);
 
 	it("no webhook secret or client secret in n8n's log or in the stored executions", async () => {
 		expect(secrets.size).toBeGreaterThanOrEqual(3);
@@ -269,5 +265,5 @@ describe('HPE GreenLake Event Trigger in a real n8n (sandbox events framework)',
 		}
 		const stored = JSON.stringify(await n8n.sqlite('SELECT staticData, nodes FROM workflow_entity', [], { record: false }));
 		for (const secret of [...secrets, client.clientSecret]) expect(stored.includes(secret)).toBe(false);
-	});
+	}, 600_000);
 });
