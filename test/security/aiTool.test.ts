@@ -148,6 +148,32 @@ describe('AI agent tools', () => {
 			});
 		}
 
+		for (const [resource, operation, shown] of [
+			['webhook', 'register', 'Webhook Register'],
+			['webhook', 'update', 'Webhook Update'],
+			['webhook', 'delete', 'Webhook Delete'],
+			['webhook', 'verify', 'Webhook Verify'],
+			['webhook', 'retryDelivery', 'Webhook Retry Delivery'],
+			['eventSubscription', 'create', 'Event Subscription Create'],
+			['eventSubscription', 'update', 'Event Subscription Update'],
+			['eventSubscription', 'delete', 'Event Subscription Delete'],
+		]) {
+			tally.probe(`Read Only (default): ${shown} is refused before anything is sent`, async () => {
+				// every required field filled, so only the read-only rule can stop it
+				const fields = { webhookId: 'w1', subscriptionId: 's1', subscriptionIds: 's1', failureId: 'f1', secret: 'a-secret-of-at-least-32-characters!!', name: 'n', destination: 'https://example.com/hook' };
+				const result = await run(node('hpeGreenLakeTool', 'GreenLake Tool', { resource, operation, ...fields }));
+				expect(result.status).toBe('error');
+				expect(result.nodeError('GreenLake Tool')?.message).toBe(`${shown} is not allowed: this HPE GreenLake tool is read-only`);
+				expect(sandbox.counters().requests.total).toBe(0);
+			});
+		}
+
+		it('Read Only (default): webhook reads are allowed', async () => {
+			const result = await run(node('hpeGreenLakeTool', 'GreenLake Tool', { resource: 'webhook', operation: 'getMany', returnAll: true }));
+			expect(result.status).toBe('success');
+			expect(sandbox.counters().requests.byRoute['GET /events/v1beta1/webhooks']).toBeDefined();
+		});
+
 		it('Read Only: GET requests work, and the output holds no token', async () => {
 			const result = await run(node('hpeGreenLakeTool', 'GreenLake Tool', { resource: 'device', operation: 'getMany', returnAll: true }));
 			expect(result.status).toBe('success');

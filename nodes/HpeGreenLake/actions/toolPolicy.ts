@@ -12,17 +12,25 @@ export const toolReadOnlyProperty: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { '@tool': [true] } },
 	description:
-		'Whether the agent may only read. When on, Device Update and API Request with any method other than GET are refused before anything is sent. Turn off only for an agent that is meant to change GreenLake.',
+		'Whether the agent may only read. When on, only reading operations (Get, Get Many, …) and API Request with GET run; anything that would change GreenLake (Device Update, webhook and event subscription changes, other methods) is refused before anything is sent. Turn off only for an agent that is meant to change GreenLake.',
 };
 
-/** Whether an item's operation would change something in GreenLake. */
+/**
+ * What an item's operation would change in GreenLake, or undefined for a read. Fails closed: only operations named
+ * get… read (Get, Get Many, Get Details, Get Recent Deliveries, …), so a write operation added later is refused too.
+ */
 function writes(fn: IExecuteFunctions, resource: string, operation: string, itemIndex: number): string | undefined {
-	if (resource === 'device' && operation === 'update') return 'Device Update';
 	if (resource === 'apiRequest') {
 		const method = String(fn.getNodeParameter('method', itemIndex, 'GET')).toUpperCase();
-		if (method !== 'GET') return `API Request with method ${method}`;
+		return method === 'GET' ? undefined : `API Request with method ${method}`;
 	}
-	return undefined;
+	return /^get([A-Z]|$)/.test(operation) ? undefined : `${displayName(resource)} ${displayName(operation)}`;
+}
+
+/** "eventSubscription" → "Event Subscription", "retryDelivery" → "Retry Delivery". */
+function displayName(camelCase: string): string {
+	const spaced = camelCase.replace(/([a-z])([A-Z])/g, '$1 $2');
+	return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
 /** Refuses, when the node runs as a read-only AI tool, an operation that would write. */
