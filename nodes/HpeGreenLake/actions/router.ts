@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/http/errors';
-import { openSession } from '../../shared/transport/session';
+import type { GreenLakeSession } from '../../shared/transport/session';
+import { openItemSession } from '../../shared/transport/session';
 import { apiRequestOperations } from './apiRequest';
 import { auditLogOperations } from './auditLog';
 import type { Operation } from './common';
@@ -33,7 +34,8 @@ const RESOURCES: Record<string, Record<string, Operation>> = {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const results: INodeExecutionData[] = [];
-	let session: Awaited<ReturnType<typeof openSession>> | undefined;
+	// Per item: credential fields may resolve to another workspace for each item (expressions).
+	const sessions = new Map<string, GreenLakeSession>();
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -44,12 +46,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				throw new NodeOperationError(this.getNode(), `Operation "${operationName}" of resource "${resource}" is not supported`, { itemIndex });
 			}
 			assertAllowedForTool(this, resource, operationName, itemIndex);
-			session ??= await openSession(this, itemIndex);
+			const session = await openItemSession(this, itemIndex, sessions);
 			results.push(...(await operation.execute({ fn: this, session }, itemIndex)));
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex) as Error & { context?: { itemIndex?: number } };
 			if (this.continueOnFail()) {
-				results.push({ json: { error: nodeError.message }, error: nodeError as never, pairedItem: { item: itemIndex } });
+				// What an operation had already changed before failing (Device Update's earlier batches) is output too.
+				const applied = (nodeError.context as { applied?: unknown } | undefined)?.applied;
+				results.push({
+					json: { error: nodeError.message, ...(Array.isArray(applied) ? { applied } : {}) },
+					error: nodeError as never,
+					pairedItem: { item: itemIndex },
+				});
 				continue;
 			}
 			if (nodeError instanceof NodeOperationError || 'context' in nodeError) {
