@@ -79,3 +79,18 @@ export const RETRY_DEFAULTS = {
 };
 
 export const TOKEN_ENDPOINT_MAX_RETRIES = 3;
+
+/** Wall-clock limit of one API request when Request Options → Timeout is not set. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** Wall-clock limit of one token request, and of a whole mint (its retries included). */
+export const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
+export const TOKEN_MINT_DEADLINE_MS = 60_000;
+
+/** Return All stops with an error after this many pages (a server that never ends a list must not run forever). */
+export const MAX_PAGES = 1000;
+
+/** GreenLake's rate-limit windows are per minute: a reset hint beyond this is not believed. */
+export const MAX_RATE_LIMIT_RESET_S = 60;
+
+/** A token lifetime (`expires_in` or JWT `exp`) beyond this is treated as this: no GreenLake token lives a day. */
+export const MAX_TOKEN_LIFETIME_S = 86_400;

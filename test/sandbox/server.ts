@@ -62,6 +62,63 @@ function readBody(req: IncomingMessage): Promise<string> {
  */
 const beforeRespond = new WeakMap<ServerResponse, (status: number) => void>();
 
+/** Hostile-server faults that rewrite or slow down the answer a request would otherwise get. */
+const responseFaults = new WeakMap<ServerResponse, { fault: Fault; echo: string }>();
+
+const LOGIN_PAGE =
+	'<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login">Proxy login</form></body></html>';
+
+/** Rewrites an answer for a response fault; returns the (possibly new) status, body text and headers. */
+function rewriteForFault(
+	entry: { fault: Fault; echo: string },
+	status: number,
+	body: unknown,
+	headers: Record<string, string>,
+): { status: number; text: string; headers: Record<string, string> } {
+	const { fault } = entry;
+	const json = body as Record<string, unknown> | undefined;
+	const items = Array.isArray(json?.items) ? (json.items as Array<Record<string, unknown>>) : undefined;
+	if (fault.kind === 'html200') return { status: 200, text: LOGIN_PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } };
+	if (fault.kind === 'echo') {
+		const message = `Request rejected: ${entry.echo}`;
+		const text = JSON.stringify({
+			...glErrorBody(fault.status, message),
+			error: 'invalid_request',
+			error_description: message,
+		});
+		return { status: fault.status, text, headers: { 'content-type': 'application/json' } };
+	}
+	let rewritten: unknown = body;
+	const total = fault.kind === 'hugeTotal' || fault.kind === 'ignoreOffset' ? fault.total : undefined;
+	const max = fault.kind === 'shortPage' || fault.kind === 'ignoreOffset' ? fault.max : undefined;
+	if (total !== undefined && items) rewritten = { ...json, total };
+	if (max !== undefined && items) rewritten = { ...(rewritten as object), items: items.slice(0, max), count: Math.min(items.length, max) };
+	if (fault.kind === 'expiresIn' && typeof json?.access_token === 'string') rewritten = { ...json, expires_in: fault.value };
+	if (fault.kind === 'futureEvent' && items) {
+		const template = items[0] ?? { type: '/audit-log/log', category: 'user_management', description: 'future' };
+		const future = { ...template, id: `future-${Date.now()}-${Math.random().toString(16).slice(2)}`, createdAt: new Date(Date.now() + fault.aheadMs).toISOString() };
+		rewritten = { ...json, items: [future, ...items], count: items.length + 1 };
+	}
+	return { status, text: rewritten === undefined ? '' : JSON.stringify(rewritten), headers };
+}
+
+/** Writes `text` a few bytes at a time; stops when the client goes away. */
+function drip(res: ServerResponse, text: string, intervalMs: number, bytes: number): void {
+	const data = Buffer.from(text, 'utf8');
+	let offset = 0;
+	const next = () => {
+		if (res.destroyed || res.writableEnded) return;
+		if (offset >= data.length) {
+			res.end();
+			return;
+		}
+		res.write(data.subarray(offset, offset + bytes));
+		offset += bytes;
+		setTimeout(next, intervalMs).unref();
+	};
+	next();
+}
+
 function writeHead(
 	res: ServerResponse,
 	status: number,
@@ -78,6 +135,15 @@ function send(
 	headers: Record<string, string> = {},
 ): void {
 	if (res.headersSent || res.destroyed) return;
+	const faulted = responseFaults.get(res);
+	if (faulted) {
+		const out = rewriteForFault(faulted, status, body, headers);
+		const baseHeaders: Record<string, string> = out.text === '' ? {} : { 'content-type': 'application/json' };
+		writeHead(res, out.status, { ...baseHeaders, 'content-length': Buffer.byteLength(out.text), ...out.headers });
+		if (faulted.fault.kind === 'drip') drip(res, out.text, faulted.fault.intervalMs, faulted.fault.bytes ?? 1);
+		else res.end(out.text);
+		return;
+	}
 	const text = body === undefined ? '' : JSON.stringify(body);
 	writeHead(res, status, {
 		...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -210,7 +276,7 @@ export class SandboxServer {
 		beforeRespond.set(res, (status) => finish(String(status)));
 		res.on('close', () => finish('dropped'));
 
-		const fault = state.faults.take(path);
+		const fault = state.faults.take(path, method);
 		if (fault) {
 			counters.data.injected++;
 			if (fault.kind === 'drop') {
@@ -220,6 +286,11 @@ export class SandboxServer {
 		}
 		const body = await readBody(req);
 		if (fault && this.applyFault(fault, res)) return;
+		if (fault && fault.kind !== 'delay') {
+			if (fault.kind === 'ignoreOffset' && url.searchParams.has('offset')) url.searchParams.set('offset', '0');
+			const echo = `${method} ${url.pathname}${url.search} headers=${JSON.stringify(req.headers)} body=${body}`;
+			responseFaults.set(res, { fault, echo });
+		}
 		if (fault?.kind === 'delay') await this.sleep(fault.ms);
 		if (state.options.latencyMs > 0) await this.sleep(state.options.latencyMs);
 

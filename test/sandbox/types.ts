@@ -128,13 +128,42 @@ export interface SandboxCounters {
 	};
 }
 
-export type Fault =
-	| { kind: 'status'; status: 429 | 500 | 502 | 503; count: number; route?: string }
-	| { kind: 'drop'; count: number; route?: string }
-	| { kind: 'delay'; ms: number; count: number; route?: string }
-	| { kind: 'malformed'; count: number; route?: string }
-	/** answers with a redirect to `location` (security tests: does the token follow it?) */
-	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308; count: number; route?: string };
+/** Where a fault applies: path substring, optional method, and how many matching requests pass first. */
+interface FaultTarget {
+	count: number;
+	route?: string;
+	/** only requests with this method (e.g. 'PATCH') match */
+	method?: string;
+	/** let this many matching requests through before the fault fires (fail the Nth: skip N-1) */
+	skip?: number;
+}
+
+export type Fault = FaultTarget &
+	(
+		| { kind: 'status'; status: 429 | 500 | 502 | 503 }
+		| { kind: 'drop' }
+		| { kind: 'delay'; ms: number }
+		| { kind: 'malformed' }
+		/** answers with a redirect to `location` (security tests: does the token follow it?) */
+		| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
+		// ---- hostile servers (security suite) ----
+		/** the list handler sees offset=0 whatever was asked; optionally also with `total` and at most `max` items */
+		| { kind: 'ignoreOffset'; total?: number; max?: number }
+		/** a list response's `total` is replaced */
+		| { kind: 'hugeTotal'; total: number }
+		/** a list response carries at most `max` items (its `total` stays true) */
+		| { kind: 'shortPage'; max: number }
+		/** the response body is written `bytes` at a time, `intervalMs` apart (headers at once) */
+		| { kind: 'drip'; intervalMs: number; bytes?: number }
+		/** 200 text/html (a proxy's login page) instead of the answer */
+		| { kind: 'html200' }
+		/** an error answer (`status`) whose body quotes the request back: headers, query and body */
+		| { kind: 'echo'; status: number }
+		/** a token answer's expires_in is replaced */
+		| { kind: 'expiresIn'; value: number }
+		/** an audit-log list answer gains an event stamped `aheadMs` in the future (filters ignored) */
+		| { kind: 'futureEvent'; aheadMs: number }
+	);
 
 export interface FaultControl {
 	inject(fault: Fault): void;

@@ -6,7 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { createCredentialStore, runWorkflow } from '../support/workflowRunner';
 import type { RunResult } from '../support/workflowRunner';
 
-import { SEED, TOKEN_NODE_TYPE, figure, hostileTally, startRobust } from './robustHarness';
+import { SEED, GENERATOR_NODE_TYPE, figure, hostileTally, startRobust } from './robustHarness';
 import type { Robust } from './robustHarness';
 import { packageNode } from '../support/greenlakeFixtures';
 
@@ -121,7 +121,7 @@ describe('per-item credentials: every item in its own workspace (finding 2)', ()
 
 	it('Token node, one token per item: each token is for the item\'s own workspace (it already resolved per item)', async () => {
 		await probe(async () => {
-			const result = await runPerItem({ operation: 'generateToken', options: { output: 'perItem' } }, TOKEN_NODE_TYPE);
+			const result = await runPerItem({ operation: 'generateToken', options: { output: 'perItem' } }, GENERATOR_NODE_TYPE);
 			expect(result.nodeError('Per Item')).toBeUndefined();
 			const out = result.output('Per Item');
 			expect(out.map((json) => json.workspace_id)).toEqual(items.map((item) => item.json.workspaceId));

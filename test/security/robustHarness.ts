@@ -15,7 +15,7 @@ import { inputItems, packageNode, sandboxCredentialData } from '../support/green
 
 export const REPO = process.env.GLPKG ?? resolve(__dirname, '../..');
 export const NODE_TYPE = 'n8n-nodes-hpe-greenlake.hpeGreenLake';
-export const TOKEN_NODE_TYPE = 'n8n-nodes-hpe-greenlake.hpeGreenLakeToken';
+export const GENERATOR_NODE_TYPE = 'n8n-nodes-hpe-greenlake.hpeGreenLakeToken';
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-hpe-greenlake.hpeGreenLakeTrigger';
 export const NODE_NAME = 'HPE GreenLake';
 export const CRED = { id: 'cred-robust', name: 'GreenLake' };

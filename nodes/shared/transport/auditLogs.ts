@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AUDIT_LOG_RESULT_CAP } from '../config';
-import { maxPageSize, pageItems } from './pagination';
+import { PageGuard, listPageItems, maxPageSize, pageTotal } from './pagination';
 import type { GreenLakeRequestOptions } from './request';
 import { greenLakeRequest } from './request';
 import type { GreenLakeContext, GreenLakeSession } from './session';
@@ -23,6 +23,7 @@ export interface AuditLogQuery {
 	workspaceId?: string;
 	maxRetries?: number;
 	maxWaitSeconds?: number;
+	timeoutMs?: number;
 	itemIndex?: number;
 }
 
@@ -71,6 +72,8 @@ export async function* auditLogPages(
 	let wanted = query.returnAll ? Number.POSITIVE_INFINITY : Math.max(0, query.limit ?? 50);
 	let until = query.until ?? new Date().toISOString();
 	let seenAtEdge = new Set<string>();
+	// One guard over every window: the page cap counts all pages of the item.
+	const guard = new PageGuard(ctx, `GET ${query.path}`, query.itemIndex);
 
 	while (wanted > 0) {
 		const filter = [
@@ -92,12 +95,15 @@ export async function* auditLogPages(
 				workspaceId: query.workspaceId,
 				maxRetries: query.maxRetries,
 				maxWaitSeconds: query.maxWaitSeconds,
+				timeoutMs: query.timeoutMs,
 				itemIndex: query.itemIndex,
 			};
-			const body = (await greenLakeRequest(ctx, session, request)).body as IDataObject;
-			const items = pageItems(body);
-			const total = Number(body?.total);
-			capped = body?.remainingRecords === true || (body?.remainingRecords === undefined && total >= AUDIT_LOG_RESULT_CAP);
+			const response = await greenLakeRequest(ctx, session, request);
+			const body = response.body as IDataObject;
+			const items = listPageItems(ctx, response, 'GET', query.itemIndex);
+			if (items.length > 0) guard.check(items, offset);
+			const total = pageTotal(body);
+			capped = body?.remainingRecords === true || (body?.remainingRecords === undefined && (total ?? 0) >= AUDIT_LOG_RESULT_CAP);
 
 			const fresh: IDataObject[] = [];
 			for (const item of items) {
@@ -116,7 +122,9 @@ export async function* auditLogPages(
 			wanted -= page.length;
 			offset += items.length;
 			if (wanted <= 0) return;
-			if (items.length === 0 || items.length < limit || offset >= Math.min(Number.isFinite(total) ? total : AUDIT_LOG_RESULT_CAP, AUDIT_LOG_RESULT_CAP)) break;
+			// As in paginate(): `total` is trusted over a short page; without it a short page ends the window.
+			if (items.length === 0 || offset >= Math.min(total ?? AUDIT_LOG_RESULT_CAP, AUDIT_LOG_RESULT_CAP)) break;
+			if (total === undefined && items.length < limit) break;
 		}
 
 		if (!capped || offset < AUDIT_LOG_RESULT_CAP || oldest === undefined) return;
