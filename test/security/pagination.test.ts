@@ -3,7 +3,7 @@
 // the list although `total` said more remained. Same for the audit-log window loop.
 import type { IDataObject } from 'n8n-workflow';
 
-import { NODE_NAME, failureText, figure, hostileTally, startRobust } from './robustHarness';
+import { NODE_NAME, distModule, failureText, figure, hostileTally, startRobust } from './robustHarness';
 import type { Robust } from './robustHarness';
 
 const DEVICES = 40;
@@ -123,10 +123,11 @@ describe('pagination guards (finding 5)', () => {
 
 describe('page cap (unit, PageGuard from dist)', () => {
 	const probe = hostileTally('pagination-cap');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { PageGuard } = require(`${process.env.GLPKG ?? `${__dirname}/../..`}/dist/nodes/shared/transport/pagination`) as {
-		PageGuard: new (ctx: unknown, what: string, itemIndex?: number, maxPages?: number) => { check(items: IDataObject[], offset: number): void };
-	};
+	type Guard = new (ctx: unknown, what: string, itemIndex?: number, maxPages?: number) => { check(items: IDataObject[], offset: number): void };
+	let PageGuard: Guard;
+	beforeAll(async () => {
+		({ PageGuard } = await distModule<{ PageGuard: Guard }>('nodes/shared/transport/pagination'));
+	});
 	const ctx = { getNode: () => ({ id: 'n', name: 'HPE GreenLake', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }) };
 
 	it('a list that never ends (always new ids): stops with a clear error after the page cap, not before', async () => {

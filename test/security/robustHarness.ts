@@ -95,3 +95,20 @@ export function failureText(result: RunResult, name = NODE_NAME): string {
 	const error = result.nodeError(name);
 	return error ? `${error.message}\n${String(error.description ?? '')}` : '';
 }
+
+/** A module of the BUILT package (dist/…), the same instance the loaded nodes use. */
+export async function distModule<T>(path: string): Promise<T> {
+	return (await import(resolve(REPO, 'dist', path))) as T;
+}
+
+/** A valid parsed credential (ClientConfig) for unit probes that never reach the network. */
+export const UNIT_CONFIG = {
+	clientId: 'client-a',
+	clientSecret: 'secret-secret-secret',
+	workspaceId: '0123456789abcdef0123456789abcdef',
+	issuer: 'workspace',
+	tokenUrl: 'https://global.api.greenlake.hpe.com/authorization/v2/oauth2/0123456789abcdef0123456789abcdef/token',
+	baseUrl: 'https://global.api.greenlake.hpe.com',
+	clientAuthentication: 'body',
+	extraAllowedHosts: [] as string[],
+};

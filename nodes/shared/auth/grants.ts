@@ -4,12 +4,18 @@ import { sleep } from 'n8n-workflow';
 import {
 	ACCESS_TOKEN_TYPE,
 	GREENLAKE_TOKEN_LIFETIME_S,
+	MAX_TOKEN_LIFETIME_S,
 	PACKAGE_USER_AGENT,
 	RETRY_DEFAULTS,
 	TOKEN_ENDPOINT_MAX_RETRIES,
 	TOKEN_EXCHANGE_GRANT,
+	TOKEN_MINT_DEADLINE_MS,
+	TOKEN_REQUEST_TIMEOUT_MS,
 } from '../config';
+import { requestDeadline } from '../http/deadline';
 import { backoffDelayMs, serverRequestedDelayMs } from '../http/rateLimit';
+import type { SecretSet } from '../http/scrub';
+import { scrubValue } from '../http/scrub';
 import type { ClientConfig } from './clientConfig';
 import { TokenRequestError } from './errors';
 
@@ -49,6 +55,15 @@ function parseTokenBody(body: unknown): IDataObject | undefined {
 	return body !== null && typeof body === 'object' ? (body as IDataObject) : undefined;
 }
 
+/**
+ * No GreenLake or HPE token lives longer than a day: a larger `expires_in` (1e13 has been seen from a misbehaving
+ * issuer) would make the token look eternal and overflow date arithmetic. Such a value yields to the token's own JWT
+ * `exp`, else is held to a day; if the token dies sooner, the API's 401 makes the engine mint a new one.
+ */
+function saneLifetime(seconds: number): number {
+	return Math.min(seconds, MAX_TOKEN_LIFETIME_S);
+}
+
 function toMintedToken(body: IDataObject, status: number, defaultLifetimeSeconds: number): MintedToken {
 	const accessToken = body.access_token;
 	if (typeof accessToken !== 'string' || accessToken === '') {
@@ -58,20 +73,24 @@ function toMintedToken(body: IDataObject, status: number, defaultLifetimeSeconds
 			status,
 		);
 	}
-	const expiresIn = Number(body.expires_in);
-	if (Number.isFinite(expiresIn) && expiresIn > 0) {
-		return { accessToken, tokenType: String(body.token_type ?? 'Bearer'), lifetimeSeconds: expiresIn, lifetimeSource: 'expires_in' };
-	}
+	const tokenType = String(body.token_type ?? 'Bearer');
 	const exp = jwtExpiry(accessToken);
 	const fromJwt = exp === undefined ? undefined : exp - Math.floor(Date.now() / 1000);
-	if (fromJwt !== undefined && fromJwt > 0) {
-		return { accessToken, tokenType: String(body.token_type ?? 'Bearer'), lifetimeSeconds: fromJwt, lifetimeSource: 'jwt' };
+	const jwtLifetime = fromJwt !== undefined && Number.isFinite(fromJwt) && fromJwt > 0 ? saneLifetime(fromJwt) : undefined;
+	const expiresIn = Number(body.expires_in);
+	if (Number.isFinite(expiresIn) && expiresIn > 0) {
+		// An absurd expires_in is not believed: the token's own exp, else a day.
+		if (expiresIn > MAX_TOKEN_LIFETIME_S && jwtLifetime !== undefined) return { accessToken, tokenType, lifetimeSeconds: jwtLifetime, lifetimeSource: 'jwt' };
+		return { accessToken, tokenType, lifetimeSeconds: saneLifetime(expiresIn), lifetimeSource: 'expires_in' };
 	}
-	return { accessToken, tokenType: String(body.token_type ?? 'Bearer'), lifetimeSeconds: defaultLifetimeSeconds, lifetimeSource: 'default' };
+	if (jwtLifetime !== undefined) return { accessToken, tokenType, lifetimeSeconds: jwtLifetime, lifetimeSource: 'jwt' };
+	return { accessToken, tokenType, lifetimeSeconds: defaultLifetimeSeconds, lifetimeSource: 'default' };
 }
 
 /** Turns an issuer's refusal into an error that says what to fix. Only the issuer's own code/description is quoted. */
-function refusal(status: number, body: IDataObject | undefined, exchange: boolean): TokenRequestError {
+function refusal(status: number, unscrubbed: IDataObject | undefined, exchange: boolean, secrets: SecretSet): TokenRequestError {
+	// An issuer that echoes the request would quote the secret or the subject token: never quote them back.
+	const body = unscrubbed && scrubValue(unscrubbed, secrets);
 	const code = typeof body?.error === 'string' ? body.error : (body?.errorCode as string | undefined);
 	const detail = typeof body?.error_description === 'string' ? body.error_description : (body?.message as string | undefined);
 	const quoted = [code, detail].filter(Boolean).join(': ');
@@ -115,10 +134,18 @@ async function postTokenForm(
 	exchange: boolean,
 	defaultLifetimeSeconds: number,
 ): Promise<MintedToken> {
+	const secrets: SecretSet = {
+		values: [basic?.password, form.client_secret, form.subject_token].filter((value): value is string => !!value),
+		basicUser: basic?.user,
+	};
+	// The whole mint, retries included, ends within TOKEN_MINT_DEADLINE_MS of wall-clock time.
+	const mintDeadline = Date.now() + TOKEN_MINT_DEADLINE_MS;
 	let lastFailure: TokenRequestError | undefined;
 	for (let attempt = 0; attempt <= TOKEN_ENDPOINT_MAX_RETRIES; attempt++) {
 		let response: IN8nHttpFullResponse | undefined;
 		let networkError: string | undefined;
+		const attemptMs = Math.min(TOKEN_REQUEST_TIMEOUT_MS, mintDeadline - Date.now());
+		const deadline = requestDeadline(attemptMs);
 		try {
 			response = (await http({
 				method: 'POST',
@@ -135,11 +162,14 @@ async function postTokenForm(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
-				timeout: 30_000,
+				timeout: attemptMs,
+				abortSignal: deadline,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			// Only the error code is kept: the request options (with the secret) must not travel with the error.
-			networkError = String((error as { code?: string }).code ?? (error as Error).message ?? 'network error');
+			networkError = deadline.aborted
+				? `no complete answer within ${Math.round(attemptMs / 1000)} s`
+				: String((error as { code?: string }).code ?? (error as Error).message ?? 'network error');
 		}
 
 		if (response && response.statusCode >= 200 && response.statusCode < 300) {
@@ -154,10 +184,10 @@ async function postTokenForm(
 			return toMintedToken(body, response.statusCode, defaultLifetimeSeconds);
 		}
 		if (response && !isTransient(response.statusCode)) {
-			throw refusal(response.statusCode, parseTokenBody(response.body), exchange);
+			throw refusal(response.statusCode, parseTokenBody(response.body), exchange, secrets);
 		}
 		lastFailure = response
-			? refusal(response.statusCode, parseTokenBody(response.body), exchange)
+			? refusal(response.statusCode, parseTokenBody(response.body), exchange, secrets)
 			: new TokenRequestError(
 					`Could not reach the GreenLake token endpoint (${networkError})`,
 					'Check the network connection, proxy settings and the Token Issuer / Base URL of the credential.',
@@ -165,7 +195,10 @@ async function postTokenForm(
 				);
 		if (attempt === TOKEN_ENDPOINT_MAX_RETRIES) break;
 		const requested = response ? serverRequestedDelayMs(response.headers, parseTokenBody(response.body)) : undefined;
-		await sleep(Math.min(requested ?? backoffDelayMs(attempt, RETRY_DEFAULTS.baseBackoffMs, 10_000), 30_000));
+		const delayMs = Math.min(requested ?? backoffDelayMs(attempt, RETRY_DEFAULTS.baseBackoffMs, 10_000), 30_000);
+		// Another attempt needs time left for its answer too.
+		if (Date.now() + delayMs + 1000 >= mintDeadline) break;
+		await sleep(delayMs);
 	}
 	throw lastFailure as TokenRequestError;
 }

@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { DEFAULT_REFRESH_SKEW_S, GREENLAKE_TOKEN_LIFETIME_S, SERVICE_TOKEN_LIFETIME_S } from '../config';
+import {
+	DEFAULT_REFRESH_SKEW_S,
+	GREENLAKE_TOKEN_LIFETIME_S,
+	MAX_TOKEN_LIFETIME_S,
+	SERVICE_TOKEN_LIFETIME_S,
+	TOKEN_MINT_DEADLINE_MS,
+} from '../config';
+import { withinDeadline } from '../http/deadline';
 import type { ClientConfig } from './clientConfig';
 import { tenantTokenUrl } from './clientConfig';
 import { GreenLakeAuthError, TokenRequestError } from './errors';
@@ -131,6 +138,8 @@ export function refreshLeadMs(lifetimeSeconds: number, mintMs: number, processOf
 export class TokenEngine {
 	private readonly cache = new Map<string, CacheEntry>();
 	private readonly inFlight = new Map<string, Promise<CacheEntry>>();
+	/** How long a caller waits for a mint (its own or another's): a mint that never settles must not hold its waiters. */
+	mintWaitMs = TOKEN_MINT_DEADLINE_MS + 5_000;
 	/** Digests of tokens the API refused (oldest first), so a stored copy of one is not adopted. */
 	private readonly refused = new Set<string>();
 
@@ -279,7 +288,7 @@ export class TokenEngine {
 	 */
 	private adopt(key: string, config: ClientConfig, options: TokenOptions): IssuedToken | undefined {
 		const stored = options.stored;
-		if (!stored || stored.fingerprint !== key || stored.accessToken === '') return undefined;
+		if (!stored || stored.fingerprint !== key || stored.accessToken === '' || this.beyondMaxLifetime(stored)) return undefined;
 		if (this.refused.has(sha256(stored.accessToken))) return undefined;
 		// Lifetime stored with it, or the issuer's default (older records).
 		const lifetimeSeconds = stored.lifetimeSeconds ?? this.defaultLifetime(config);
@@ -335,21 +344,37 @@ export class TokenEngine {
 		});
 	}
 
+	/** A stored record claiming more than any token lives is corrupt (or from an absurd issuer answer): not adopted. */
+	private beyondMaxLifetime(stored: StoredToken): boolean {
+		return stored.expiresAt - this.now() > MAX_TOKEN_LIFETIME_S * 1000;
+	}
+
 	private async singleFlight(key: string, mint: () => Promise<CacheEntry>): Promise<IssuedToken> {
 		let pending = this.inFlight.get(key);
+		const joined = pending !== undefined;
 		if (!pending) {
-			pending = mint().then(
-				(entry) => {
+			const started: Promise<CacheEntry> = mint()
+				.then((entry) => {
 					this.cache.set(key, entry);
 					return entry;
-				},
-			).finally(() => this.inFlight.delete(key));
-			this.inFlight.set(key, pending);
-			const entry = await pending;
-			return { ...entry.token, source: 'minted' };
+				})
+				// Only its own entry: after a timed-out wait a newer mint may have taken the slot.
+				.finally(() => {
+					if (this.inFlight.get(key) === started) this.inFlight.delete(key);
+				});
+			this.inFlight.set(key, started);
+			pending = started;
 		}
-		const entry = await pending;
-		return { ...entry.token, source: 'cache' };
+		const waited = pending;
+		const entry = await withinDeadline(waited, this.mintWaitMs, () => {
+			// Let the next caller start a fresh mint instead of joining this stuck one.
+			if (this.inFlight.get(key) === waited) this.inFlight.delete(key);
+			return new GreenLakeAuthError(
+				`No token from the token endpoint within ${this.mintWaitMs >= 1000 ? `${Math.round(this.mintWaitMs / 1000)} s` : `${this.mintWaitMs} ms`}`,
+				'The token endpoint accepted the request but did not finish answering. Retry later; if it persists, check the network, the proxy and the Token Issuer / Base URL of the credential.',
+			);
+		});
+		return { ...entry.token, source: joined ? 'cache' : 'minted' };
 	}
 
 	private defaultLifetime(config: ClientConfig): number {

@@ -2,6 +2,8 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CredentialConfigError, GreenLakeAuthError } from '../auth/errors';
+import type { SecretSet } from './scrub';
+import { scrubValue } from './scrub';
 
 /** GreenLake's error body: `{httpStatusCode, errorCode, message, debugId, errorDetails}`. */
 export interface GreenLakeErrorBody {
@@ -48,9 +50,11 @@ export function greenLakeApiError(
 	node: INode,
 	statusCode: number,
 	body: unknown,
-	context: { method: string; path: string; itemIndex?: number },
+	context: { method: string; path: string; itemIndex?: number; secrets?: SecretSet },
 ): NodeApiError {
-	const parsed = (body && typeof body === 'object' ? body : {}) as GreenLakeErrorBody;
+	const raw = (body && typeof body === 'object' ? body : {}) as GreenLakeErrorBody;
+	// A gateway that echoes the request could quote the token: nothing the server said is quoted unscrubbed.
+	const parsed = context.secrets ? scrubValue(raw, context.secrets) : raw;
 	const code = parsed.errorCode ? ` ${parsed.errorCode}` : '';
 	const message = `GreenLake ${context.method} ${context.path} failed: HTTP ${statusCode}${code}${parsed.message ? ` — ${parsed.message}` : ''}`;
 	const details = flattenErrorDetails(parsed.errorDetails);

@@ -4,7 +4,8 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IssuedToken } from '../auth/tokenEngine';
 import { tokenEngine } from '../auth/tokenEngine';
 import { mayReceiveToken, tokenHostRefusal } from '../auth/hostRule';
-import { PACKAGE_USER_AGENT, RETRY_DEFAULTS } from '../config';
+import { DEFAULT_REQUEST_TIMEOUT_MS, PACKAGE_USER_AGENT, RETRY_DEFAULTS } from '../config';
+import { requestDeadline } from '../http/deadline';
 import { greenLakeApiError, toNodeError } from '../http/errors';
 import { backoffDelayMs, header, rateLimitBucket, serverRequestedDelayMs, sharedPacer } from '../http/rateLimit';
 import type { GreenLakeContext, GreenLakeSession } from './session';
@@ -19,6 +20,7 @@ export interface GreenLakeRequestOptions {
 	headers?: IDataObject;
 	/** Tenant workspace (32 hex) for MSP calls; omitted = the credential's workspace. */
 	workspaceId?: string;
+	/** Wall-clock limit of each attempt (Request Options → Timeout); default DEFAULT_REQUEST_TIMEOUT_MS. */
 	timeoutMs?: number;
 	/** Retries after 429, 5xx and network failures. */
 	maxRetries?: number;
@@ -90,6 +92,17 @@ function isJsonResponse(response: IN8nHttpFullResponse): boolean {
 	return /json/i.test(header(response.headers as IDataObject, 'content-type') ?? '');
 }
 
+/** GreenLake's APIs never answer with a web page: one means a proxy, captive portal or SSO login page answered instead. */
+function isHtmlResponse(response: IN8nHttpFullResponse): boolean {
+	const type = header(response.headers as IDataObject, 'content-type') ?? '';
+	return /html/i.test(type) || (typeof response.body === 'string' && /^\s*<(!doctype|html)/i.test(response.body));
+}
+
+/** Requests without a Timeout still end: the default wall-clock limit applies. */
+export function effectiveTimeoutMs(timeoutMs: number | undefined): number {
+	return typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : DEFAULT_REQUEST_TIMEOUT_MS;
+}
+
 async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
 	return await promise.then(
 		(value) => ({ ok: true as const, value }),
@@ -134,6 +147,7 @@ export async function greenLakeRequest(
 	const workspaceId = options.workspaceId === session.config.workspaceId ? undefined : options.workspaceId;
 	const bucket = rateLimitBucket(method, url, workspaceId ?? session.config.workspaceId);
 	const displayPath = url.pathname;
+	const timeoutMs = effectiveTimeoutMs(options.timeoutMs);
 
 	const request: IHttpRequestOptions = {
 		method,
@@ -144,7 +158,8 @@ export async function greenLakeRequest(
 		body: options.body,
 		headers: { Accept: 'application/json', 'User-Agent': PACKAGE_USER_AGENT, ...(options.headers ?? {}) },
 		json: typeof options.body !== 'string',
-		timeout: options.timeoutMs,
+		// The socket timeout (idle time); each attempt also gets a wall-clock abort signal below.
+		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		// A redirect must not carry the token to another host.
@@ -179,12 +194,17 @@ export async function greenLakeRequest(
 		}
 
 		const persist = workspaceId === undefined && !token.persisted;
-		const sent = await settle(persist ? sendAndPersistToken(ctx, session, request) : sendWithToken(ctx, request, token.accessToken));
+		const deadline = requestDeadline(timeoutMs);
+		const attempt: IHttpRequestOptions = { ...request, abortSignal: deadline };
+		const sent = await settle(persist ? sendAndPersistToken(ctx, session, attempt) : sendWithToken(ctx, attempt, token.accessToken));
 		if (!sent.ok) {
-			const code = networkErrorCode(sent.error);
+			// A wall-clock abort is a timeout, whatever the HTTP client calls it.
+			const code = deadline.aborted ? 'ETIMEDOUT' : networkErrorCode(sent.error);
 			const retryable = IDEMPOTENT.has(method) ? TRANSIENT_NETWORK_CODES.has(code) : NOT_SENT_CODES.has(code);
 			if (retryable && (await waitOrGiveUp(backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs)))) continue;
-			const message = `Could not reach GreenLake (${code}) for ${method} ${displayPath}`;
+			const message = deadline.aborted
+				? `GreenLake did not answer ${method} ${displayPath} within the Timeout of ${timeoutMs} ms (ETIMEDOUT)`
+				: `Could not reach GreenLake (${code}) for ${method} ${displayPath}`;
 			const networkError = new NodeApiError(
 				ctx.getNode(),
 				{ message: `${method} ${displayPath}: ${code}` },
@@ -192,7 +212,9 @@ export async function greenLakeRequest(
 					message,
 					// Only a non-idempotent request that may have left (not a "never sent" code) is left unrepeated.
 					description: IDEMPOTENT.has(method) || retryable
-						? 'Check the network, proxy and the Base URL of the credential.'
+						? deadline.aborted
+							? 'The whole response must arrive within Request Options → Timeout (default 60 s). Raise it for slow endpoints, or check the network and proxy.'
+							: 'Check the network, proxy and the Base URL of the credential.'
 						: 'The request may have reached GreenLake, so it was not repeated automatically. Check the result in GreenLake before retrying.',
 					itemIndex,
 				},
@@ -208,6 +230,14 @@ export async function greenLakeRequest(
 		const status = response.statusCode;
 
 		if (status >= 200 && status < 300) {
+			if (isHtmlResponse(response)) {
+				throw new NodeApiError(ctx.getNode(), { message: 'HTML instead of JSON' }, {
+					message: `GreenLake answered ${method} ${displayPath} with a web page (HTTP ${status}, HTML), not with API data`,
+					description: 'A proxy, captive portal or login page answered instead of the GreenLake API. Check the Base URL of the credential and n8n\'s proxy settings.',
+					httpCode: String(status),
+					itemIndex,
+				});
+			}
 			if (typeof response.body === 'string' && isJsonResponse(response) && response.body !== '') {
 				if (IDEMPOTENT.has(method) && (await waitOrGiveUp(backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs)))) continue;
 				throw new NodeApiError(ctx.getNode(), { message: 'Malformed JSON' }, {
@@ -235,6 +265,11 @@ export async function greenLakeRequest(
 				backoffDelayMs(retries, RETRY_DEFAULTS.baseBackoffMs, RETRY_DEFAULTS.maxBackoffMs);
 			if (await waitOrGiveUp(delay)) continue;
 		}
-		throw greenLakeApiError(ctx.getNode(), status, response.body, { method, path: displayPath, itemIndex });
+		throw greenLakeApiError(ctx.getNode(), status, response.body, {
+			method,
+			path: displayPath,
+			itemIndex,
+			secrets: { values: [token.accessToken, session.config.clientSecret], basicUser: session.config.clientId },
+		});
 	}
 }

@@ -227,11 +227,7 @@ export async function execute(ctx: OperationContext, itemIndex: number): Promise
 
 	const response = await greenLakeRequest(ctx.fn, ctx.session, request);
 	if (options.waitForCompletion && response.statusCode === 202) {
-		const operation = await waitForAsyncOperation(ctx.fn, ctx.session, response, {
-			workspaceId: request.workspaceId,
-			maxWaitSeconds: request.maxWaitSeconds ?? 120,
-			itemIndex,
-		});
+		const operation = await waitForAsyncOperation(ctx.fn, ctx.session, response, request);
 		return toItems([operation], itemIndex);
 	}
 	if (options.fullResponse) {
