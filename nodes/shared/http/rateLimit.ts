@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_RATE_LIMIT_RESET_S } from '../config';
+
 export type Headers = Record<string, unknown>;
 
 export function header(headers: Headers | undefined, name: string): string | undefined {
@@ -37,8 +39,17 @@ function retryInfoSeconds(body: unknown): number | undefined {
 }
 
 /**
+ * A reset hint held to GreenLake's per-minute windows: one response saying "86400" must not stall every later call
+ * for a day (or, as an epoch timestamp misread as seconds, for decades).
+ */
+function clampReset(value: number | undefined): number | undefined {
+	return value === undefined ? undefined : Math.min(value, MAX_RATE_LIMIT_RESET_S);
+}
+
+/**
  * How long the server asked us to wait, in ms: GreenLake's `ratelimit-reset`, IAM's `X-RateLimit-Reset`, the
- * `retry_info` error detail, or a standard `Retry-After`, whichever is present. Undefined when none is.
+ * `retry_info` error detail, or a standard `Retry-After`, whichever is present, at most MAX_RATE_LIMIT_RESET_S.
+ * Undefined when none is.
  */
 export function serverRequestedDelayMs(headers: Headers | undefined, body: unknown, nowMs = Date.now()): number | undefined {
 	const candidates = [
@@ -47,7 +58,7 @@ export function serverRequestedDelayMs(headers: Headers | undefined, body: unkno
 		retryInfoSeconds(body),
 		retryAfterSeconds(header(headers, 'retry-after'), nowMs),
 	];
-	const found = candidates.find((value) => value !== undefined);
+	const found = clampReset(candidates.find((value) => value !== undefined));
 	return found === undefined ? undefined : Math.ceil(found * 1000);
 }
 
@@ -86,7 +97,7 @@ export class RateLimitPacer {
 	/** Records what the server said about the bucket after a response. */
 	observe(bucket: string, headers: Headers | undefined, nowMs = Date.now()): void {
 		const remaining = seconds(header(headers, 'ratelimit-remaining') ?? header(headers, 'x-ratelimit-remaining'));
-		const reset = seconds(header(headers, 'ratelimit-reset') ?? header(headers, 'x-ratelimit-reset'));
+		const reset = clampReset(seconds(header(headers, 'ratelimit-reset') ?? header(headers, 'x-ratelimit-reset')));
 		if (remaining === undefined || reset === undefined) return;
 		// The server's count is authoritative, except that requests we reserved and that are still in flight have
 		// not reached it yet: keep the lower of the two within the same window.
