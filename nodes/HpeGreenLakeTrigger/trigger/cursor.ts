@@ -58,6 +58,22 @@ export function readCursor(staticData: IDataObject): AuditLogCursor | undefined 
 	return { version: 1, since: raw.since, newest, idsAtNewest, recent };
 }
 
+/**
+ * A cursor stored before future-dated events were capped may start in the future, which would read empty windows
+ * for ever: its start (and newest) are brought back to now. Nothing before now is read again.
+ */
+export function cursorNotAfter(cursor: AuditLogCursor, nowMs: number): AuditLogCursor {
+	const sinceMs = Date.parse(cursor.since);
+	const newestMs = cursor.newest === undefined ? undefined : Date.parse(cursor.newest);
+	if (sinceMs <= nowMs && (newestMs === undefined || newestMs <= nowMs)) return cursor;
+	return {
+		...cursor,
+		since: iso(Math.min(sinceMs, nowMs)),
+		newest: newestMs === undefined ? undefined : iso(Math.min(newestMs, nowMs)),
+		idsAtNewest: newestMs !== undefined && newestMs > nowMs ? [] : cursor.idsAtNewest,
+	};
+}
+
 /** Ids the next poll must not emit again. */
 export function seenIds(cursor: AuditLogCursor): Set<string> {
 	return new Set([...Object.keys(cursor.recent), ...cursor.idsAtNewest]);
@@ -67,11 +83,15 @@ export function seenIds(cursor: AuditLogCursor): Set<string> {
  * Splits a window's events, as GreenLake lists them (newest first), into those to emit, oldest first, and the cursor
  * after emitting them. Events already seen, repeated within the window, or older than the window start are dropped.
  * The input cursor is not modified.
+ *
+ * `windowEndMs` (the poll's "now") caps how far the cursor moves: an event stamped in the future (a skewed clock, a
+ * bad record) is emitted once and remembered, but must not push the window start past events still to come.
  */
 export function advanceCursor<T extends CursorEvent>(
 	cursor: AuditLogCursor,
 	events: T[],
 	overlapMs: number,
+	windowEndMs = Number.POSITIVE_INFINITY,
 ): { fresh: T[]; cursor: AuditLogCursor } {
 	const sinceMs = Date.parse(cursor.since);
 	const seen = seenIds(cursor);
@@ -88,7 +108,7 @@ export function advanceCursor<T extends CursorEvent>(
 	if (fresh.length === 0) return { fresh, cursor };
 
 	const previousNewestMs = cursor.newest === undefined ? Number.NEGATIVE_INFINITY : Date.parse(cursor.newest);
-	const newestMs = Math.max(previousNewestMs, fresh[fresh.length - 1].createdAtMs);
+	const newestMs = Math.max(previousNewestMs, Math.min(fresh[fresh.length - 1].createdAtMs, windowEndMs));
 	const idsAtNewest = new Set(newestMs === previousNewestMs ? cursor.idsAtNewest : []);
 	for (const event of fresh) if (event.createdAtMs === newestMs) idsAtNewest.add(event.id);
 

@@ -8,7 +8,7 @@ import { auditLogPages } from '../../shared/transport/auditLogs';
 import type { GreenLakeContext, GreenLakeSession } from '../../shared/transport/session';
 import { openSession, selectedWorkspaceId } from '../../shared/transport/session';
 import type { CursorEvent } from './cursor';
-import { CURSOR_KEY, advanceCursor, emptyCursor, readCursor } from './cursor';
+import { CURSOR_KEY, advanceCursor, cursorNotAfter, emptyCursor, readCursor } from './cursor';
 import { DEFAULT_OVERLAP_MINUTES, MAX_LOOK_BACK_HOURS, MAX_OVERLAP_MINUTES } from './trigger.description';
 
 const MINUTE_MS = 60_000;
@@ -144,16 +144,17 @@ export async function pollAuditLogs(this: IPollFunctions): Promise<INodeExecutio
 
 	const staticData = this.getWorkflowStaticData('node');
 	const nowMs = Date.now();
-	const stored = readCursor(staticData);
+	const read = readCursor(staticData);
+	const stored = read && cursorNotAfter(read, nowMs);
 	const firstPoll = stored === undefined;
 	// A "now" start reads the overlap before activation and remembers those events without emitting them: an event
 	// indexed late (or stamped by a clock slightly behind ours) is then still caught, and nothing older is emitted.
 	const start = stored ?? emptyCursor(settings.startFrom === 'now' ? nowMs - settings.overlapMs : nowMs - settings.lookBackMs);
 
 	const events = await readWindow(this, session, settings, Date.parse(start.since), nowMs);
-	const { fresh, cursor } = advanceCursor(start, events, settings.overlapMs);
+	const { fresh, cursor } = advanceCursor(start, events, settings.overlapMs, nowMs);
 
-	if (firstPoll || cursor !== start) staticData[CURSOR_KEY] = cursor as unknown as IDataObject;
+	if (firstPoll || cursor !== read) staticData[CURSOR_KEY] = cursor as unknown as IDataObject;
 	if ((firstPoll && settings.startFrom === 'now') || fresh.length === 0) return null;
 	return [this.helpers.returnJsonArray(fresh.map((event) => event.item))];
 }
