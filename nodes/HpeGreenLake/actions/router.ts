@@ -51,13 +51,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex) as Error & { context?: { itemIndex?: number } };
 			if (this.continueOnFail()) {
-				// What an operation had already changed before failing (Device Update's earlier batches) is output too.
-				const applied = (nodeError.context as { applied?: unknown } | undefined)?.applied;
-				results.push({
-					json: { error: nodeError.message, ...(Array.isArray(applied) ? { applied } : {}) },
-					error: nodeError as never,
-					pairedItem: { item: itemIndex },
-				});
+				results.push({ json: { error: nodeError.message }, error: nodeError as never, pairedItem: { item: itemIndex } });
 				continue;
 			}
 			if (nodeError instanceof NodeOperationError || 'context' in nodeError) {
