@@ -70,7 +70,7 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 60000,
-			description: 'How long to wait for each response',
+			description: 'Wall-clock limit for each request\'s whole answer, pages and async-operation polls included (0 = the default, 60,000)',
 		},
 	],
 };
