@@ -8,7 +8,7 @@ import type { RunResult } from '../support/workflowRunner';
 
 import { SEED, GENERATOR_NODE_TYPE, figure, hostileTally, startRobust } from './robustHarness';
 import type { Robust } from './robustHarness';
-import { packageNode } from '../support/greenlakeFixtures';
+import { packageNode, sandboxCredentialData } from '../support/greenlakeFixtures';
 
 const PER_ITEM_CRED = { id: 'cred-per-item', name: 'Per-item GreenLake' };
 const CLIENTS = [SEED.clients.standard, SEED.clients.msp];
@@ -49,15 +49,7 @@ describe('per-item credentials: every item in its own workspace (finding 2)', ()
 				id: `plain-${client.workspaceId}`,
 				name: client.name,
 				type: 'hpeGreenLakeApi',
-				data: {
-					clientId: client.clientId,
-					clientSecret: client.clientSecret,
-					workspaceId: client.workspaceId,
-					issuer: 'workspace',
-					baseUrl: 'custom',
-					customBaseUrl: robust.sandbox.url,
-					clientAuthentication: 'body',
-				},
+				data: sandboxCredentialData(client, robust.sandbox.url),
 			})),
 		]);
 		for (const client of CLIENTS) {
