@@ -97,6 +97,35 @@ describe('wall-clock timeouts (finding 6)', () => {
 	});
 });
 
+describe('a dripping token endpoint (in-process workflows)', () => {
+	const probe = hostileTally('timeouts-token');
+	let robust: Robust;
+
+	beforeAll(async () => {
+		robust = await startRobust({ sizes: { devices: 5, auditLogs: 5, users: 5, subscriptions: 5, locations: 5 } });
+	});
+	afterAll(async () => {
+		await robust?.sandbox.close();
+	});
+
+	// 1 byte / 200 ms: a token answer (~500 bytes) would take well over a minute and a half.
+	it('3 workflows waiting on one mint whose answer drips for 90+ s: the attempt is cut at 30 s, retried, all 3 succeed', async () => {
+		await probe(async () => {
+			robust.reset();
+			robust.sandbox.faults.inject({ kind: 'drip', intervalMs: 200, bytes: 1, count: 1, route: '/token' });
+			const started = Date.now();
+			const runs = await Promise.all([0, 1, 2].map(() => robust.run(robust.node({ resource: 'workspace', operation: 'get' }))));
+			const ms = Date.now() - started;
+			expect(runs.map((run) => run.status)).toEqual(['success', 'success', 'success']);
+			// One dripping attempt and one retry serve all three (single flight); nothing waited for the whole drip.
+			expect(robust.routeCount('POST /authorization/v2/oauth2/{id}/token', '200')).toBe(2);
+			expect(robust.sandbox.counters().injected).toBe(1);
+			expect(ms).toBeLessThan(60_000);
+			figure(`dripping token endpoint: 3 workflows done after ${(ms / 1000).toFixed(1)} s (token attempt limit 30 s, drip 90+ s)`);
+		});
+	});
+});
+
 describe('a shared mint that never settles (unit, TokenEngine from dist, no network)', () => {
 	const probe = hostileTally('timeouts-mint');
 	type Engine = new (now?: () => number) => {
