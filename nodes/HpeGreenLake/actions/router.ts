@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/http/errors';
 import type { GreenLakeSession } from '../../shared/transport/session';
-import { openItemSession } from '../../shared/transport/session';
+import { openItemSession } from '../../shared/transport/itemSessions';
 import { apiRequestOperations } from './apiRequest';
 import { auditLogOperations } from './auditLog';
 import type { Operation } from './common';
