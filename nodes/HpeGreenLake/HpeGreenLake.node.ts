@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { MAIN_CONNECTION } from '../shared/connectionTypes';
 import { workspaceProperties } from '../shared/descriptions/workspace.description';
 import { apiRequestDescription } from './actions/apiRequest';
 import { auditLogDescription } from './actions/auditLog';
@@ -31,8 +31,8 @@ export class HpeGreenLake implements INodeType {
 					'Read HPE GreenLake: audit logs, devices, subscriptions, users, workspaces and MSP tenants (and any endpoint by path). Read-only unless its "Read Only" setting is turned off. Never returns the access token.',
 			},
 		},
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: [MAIN_CONNECTION],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'hpeGreenLakeApi', required: true }],
 		properties: [
 			{

@@ -1,6 +1,6 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { MAIN_CONNECTION } from '../shared/connectionTypes';
 import { searchTenants } from '../shared/methods/listSearch';
 import { pollAuditLogs } from './trigger/pollAuditLogs';
 import { triggerProperties } from './trigger/trigger.description';
@@ -17,7 +17,7 @@ export class HpeGreenLakeTrigger implements INodeType {
 		defaults: { name: 'HPE GreenLake Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'hpeGreenLakeApi', required: true }],
 		properties: triggerProperties,
 	};

@@ -3,7 +3,10 @@
  * published OpenAPI specs (see the README's "Sources" section).
  */
 
-export const PACKAGE_USER_AGENT = 'n8n-nodes-hpe-greenlake/0.1 (+https://www.npmjs.com/package/n8n-nodes-hpe-greenlake)';
+import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
+
+/** Sent on every request: GreenLake support can tell this package and its version apart in their logs. */
+export const PACKAGE_USER_AGENT = `${PACKAGE_NAME}/${PACKAGE_VERSION} (+https://www.npmjs.com/package/${PACKAGE_NAME})`;
 
 export const CREDENTIAL_TYPE = 'hpeGreenLakeApi';
 
