@@ -43,12 +43,13 @@ describe('workflow files', () => {
 		}
 	});
 
-	it('ci.yml runs .ci/run (npm test, the README command) on every push and pull request', () => {
+	it('ci.yml runs .ci/run (npm test, the README command, and npm run compat) on every push and pull request', () => {
 		const ci = read('.github/workflows/ci.yml');
 		expect(ci).toMatch(/^on:\n {2}push:\n(?: {4}.*\n)* {2}pull_request:/m);
 		expect(ci).toMatch(/run: bash \.ci\/run/);
 		const ciRun = read('.ci/run');
 		expect(ciRun).toMatch(/^npm test$/m);
+		expect(ciRun).toMatch(/^npm run compat$/m);
 		expect(read('README.md')).toMatch(/^npm test +#/m);
 	});
 
