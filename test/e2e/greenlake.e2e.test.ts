@@ -19,7 +19,7 @@ import {
 	type CredentialRef,
 } from './greenlakeWorkflows';
 import { cleanupHarness, N8nInstance, nodeOutput, packPackage } from './n8n';
-import { ownerSession, testCredential } from './rest';
+import { latestExecution, ownerSession, testCredential } from './rest';
 
 const REPO = path.resolve(__dirname, '../..');
 let sandbox: Sandbox;
@@ -252,6 +252,37 @@ describe('HPE GreenLake package in a real n8n', () => {
 			// n8n reports a rejected test in its own words (the issuer answered 401).
 			expect(wrong.message).toMatch(/Authorization failed|client ID or client secret/);
 			expect(wrong.message.includes(wrongSecret)).toBe(false);
+		} finally {
+			await n8n.stop();
+		}
+	});
+
+	it("reports whether n8n redacts the Token node's sensitiveOutputFields in the saved execution (informational)", async () => {
+		// The Token node declares access_token and authorization_header sensitive; no n8n we test applies it (README,
+		// Security notes). This prints what n8n shows, so the day one does, the run says so. It fails only when the
+		// execution or the fields are missing, never because they are in clear.
+		await execute(WF.generate);
+		const { baseUrl } = await n8n.start();
+		try {
+			const session = await ownerSession(baseUrl);
+			const execution = (await latestExecution(session, WF.generate)) as {
+				status?: string;
+				data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+			};
+			expect(execution.status).toBe('success');
+			const item = execution.data?.resultData?.runData?.Token?.[0]?.data?.main?.[0]?.[0]?.json;
+			expect(item).toBeDefined();
+			const shown = (value: unknown): string =>
+				typeof value === 'string' && /^(Bearer )?eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(value)
+					? `in clear (a ${value.length}-character token)`
+					: `redacted as ${JSON.stringify(value)}`;
+			const seen: string[] = [];
+			for (const field of ['access_token', 'authorization_header']) {
+				expect(Object.keys(item!)).toContain(field);
+				seen.push(`${field} ${shown(item![field])}`);
+			}
+			const version = await n8n.version();
+			process.stderr.write(`[e2e] sensitiveOutputFields in n8n ${version}'s saved execution (public API): ${seen.join('; ')}\n`);
 		} finally {
 			await n8n.stop();
 		}
