@@ -27,3 +27,15 @@ export const COMPAT_TARGETS: CompatTarget[] = [
 	{ n8nVersion: '1.123.81', nodeMajor: 20, installer: 'extract', why: 'the last 1.x line' },
 	{ n8nVersion: '2.41.1', nodeMajor: 24, installer: 'extract', why: 'the newest 2.x installable here' },
 ];
+
+/** A version outside the list (npm run compat -- 1.70.0): installed the way its own installer would. */
+export function adHocTarget(n8nVersion: string): CompatTarget {
+	const [major, minor] = n8nVersion.split('.').map(Number);
+	if (!(major === 1 || major === 2) || !Number.isInteger(minor)) throw new Error(`not an n8n 1.x or 2.x version: ${n8nVersion}`);
+	return {
+		n8nVersion,
+		nodeMajor: major === 1 ? 20 : 24,
+		installer: major === 1 && minor <= 88 ? 'npm-install' : 'extract',
+		why: 'ad hoc (not in the supported list)',
+	};
+}
