@@ -11,10 +11,20 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import { sandboxToken, sandboxTotal } from '../../demo/sandboxQueries';
-import { chain, greenLakeNode, httpRequestNode, manualTrigger, summaryNode, tokenNode, PACKAGE, type CredentialRef } from '../e2e/greenlakeWorkflows';
+import {
+	chain,
+	greenLakeNode,
+	httpNodeWithCredentialWorkflow,
+	manualTrigger,
+	summaryNode,
+	tokenToHttpWorkflow,
+	PACKAGE,
+	type CredentialRef,
+} from '../e2e/greenlakeWorkflows';
 import { httpJson, N8nInstance, nodeOutput, runCommand, type N8nRuntime, type NodeRun } from '../e2e/n8n';
 import { testCredential } from '../e2e/rest';
 import { SEED, type Sandbox, type SeedClient } from '../sandbox';
+import { sandboxCredentialData } from '../support/greenlakeFixtures';
 import type { CompatTarget } from './versions';
 
 export const STEPS = [
@@ -55,20 +65,7 @@ const WF = {
 };
 
 function credential(id: string, name: string, client: SeedClient, sandbox: Sandbox) {
-	return {
-		id,
-		name,
-		type: 'hpeGreenLakeApi',
-		data: {
-			clientId: client.clientId,
-			clientSecret: client.clientSecret,
-			workspaceId: client.workspaceId,
-			issuer: 'workspace',
-			baseUrl: 'custom',
-			customBaseUrl: sandbox.url,
-			clientAuthentication: 'body',
-		},
-	};
+	return { id, name, type: 'hpeGreenLakeApi', data: sandboxCredentialData(client, sandbox.url) };
 }
 const ref = (cred: { id: string; name: string }): CredentialRef => ({ id: cred.id, name: cred.name });
 
@@ -125,12 +122,17 @@ async function waitForStored(n8n: N8nInstance, workflowId: string, timeoutMs: nu
 	}
 }
 
-/** Owner setup and cookie login: the REST surface shared by 1.82 and 2.41 (API keys differ, so none is made). */
+/** Owner setup and cookie login: the REST surface shared by 1.x and 2.x (API keys differ, so none is made). */
 async function ownerCookie(baseUrl: string): Promise<string> {
 	const owner = { email: 'owner@example.com', firstName: 'Compat', lastName: 'Owner', password: 'TestPassw0rd!' };
 	const setup = await httpJson('POST', `${baseUrl}/rest/owner/setup`, owner);
 	assert(setup.status < 300, `owner setup: HTTP ${setup.status} ${setup.text.slice(0, 200)}`);
-	const login = await httpJson('POST', `${baseUrl}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
+	// n8n before 1.7x reads `email`, later versions `emailOrLdapLoginId` (the other key is ignored)
+	const login = await httpJson('POST', `${baseUrl}/rest/login`, {
+		email: owner.email,
+		emailOrLdapLoginId: owner.email,
+		password: owner.password,
+	});
 	assert(login.status < 300, `login: HTTP ${login.status} ${login.text.slice(0, 200)}`);
 	const setCookie = login.headers['set-cookie'] ?? [];
 	const cookie = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
@@ -219,23 +221,8 @@ export async function runSmoke(
 				greenLakeNode('GreenLake', ref(creds.request), { resource: 'device', operation: 'getMany', returnAll: true }),
 				summaryNode(),
 			]),
-			chain(WF.generate, 'Compat: Token to HTTP Request', [
-				manualTrigger(),
-				tokenNode('Token', ref(creds.token)),
-				httpRequestNode('HTTP Request', {
-					url: `${sandbox.url}/subscriptions/v1/subscriptions`,
-					sendHeaders: true,
-					headerParameters: { parameters: [{ name: 'Authorization', value: '={{ $json.authorization_header }}' }] },
-				}),
-			]),
-			chain(WF.httpCredential, 'Compat: HTTP Request with the credential', [
-				manualTrigger(),
-				httpRequestNode(
-					'HTTP Request',
-					{ url: `${sandbox.url}/identity/v1/users`, authentication: 'predefinedCredentialType', nodeCredentialType: 'hpeGreenLakeApi' },
-					{ hpeGreenLakeApi: ref(creds.http) },
-				),
-			]),
+			tokenToHttpWorkflow(WF.generate, 'Compat: Token to HTTP Request', ref(creds.token), `${sandbox.url}/subscriptions/v1/subscriptions`),
+			httpNodeWithCredentialWorkflow(WF.httpCredential, 'Compat: HTTP Request with the credential', ref(creds.http), `${sandbox.url}/identity/v1/users`),
 			chain(WF.trigger, 'Compat: trigger', [
 				{
 					id: '00000000-0000-4000-8000-00000000c0de',

@@ -11,11 +11,11 @@ import { SEED, startSandbox, type Sandbox, type SeedClient } from '../sandbox';
 import {
 	chain,
 	greenLakeNode,
-	httpRequestNode,
+	httpNodeWithCredentialWorkflow,
 	itemsNode,
 	manualTrigger,
 	summaryNode,
-	tokenNode,
+	tokenToHttpWorkflow,
 	type CredentialRef,
 } from './greenlakeWorkflows';
 import { cleanupHarness, N8nInstance, nodeOutput, packPackage } from './n8n';
@@ -105,23 +105,8 @@ beforeAll(async () => {
 			}),
 		]),
 		chain(WF.long4096, 'Long secret', [manualTrigger(), greenLakeNode('GreenLake', ref(creds.long4096), workspaceGet)]),
-		chain(WF.generate, 'Token to HTTP Request', [
-			manualTrigger(),
-			tokenNode('Token', ref(creds.generate)),
-			httpRequestNode('HTTP Request', {
-				url: `${sandbox.url}/subscriptions/v1/subscriptions`,
-				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'Authorization', value: '={{ $json.authorization_header }}' }] },
-			}),
-		]),
-		chain(WF.httpNode, 'HTTP Request node with the credential', [
-			manualTrigger(),
-			httpRequestNode(
-				'HTTP Request',
-				{ url: `${sandbox.url}/identity/v1/users`, authentication: 'predefinedCredentialType', nodeCredentialType: 'hpeGreenLakeApi' },
-				{ hpeGreenLakeApi: ref(creds.httpNode) },
-			),
-		]),
+		tokenToHttpWorkflow(WF.generate, 'Token to HTTP Request', ref(creds.generate), `${sandbox.url}/subscriptions/v1/subscriptions`),
+		httpNodeWithCredentialWorkflow(WF.httpNode, 'HTTP Request node with the credential', ref(creds.httpNode), `${sandbox.url}/identity/v1/users`),
 		chain(WF.foreign, 'Foreign host', [
 			manualTrigger(),
 			greenLakeNode('GreenLake', ref(creds.foreign), { resource: 'apiRequest', operation: 'send', method: 'GET', path: foreignUrl }),

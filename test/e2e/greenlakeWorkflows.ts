@@ -102,3 +102,24 @@ export function chain(id: string, name: string, nodes: WorkflowNode[]): Record<s
 	});
 	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections, pinData: {} };
 }
+
+/** Token node → n8n's HTTP Request node sending `{{ $json.authorization_header }}` to `url`. */
+export function tokenToHttpWorkflow(id: string, name: string, credential: CredentialRef, url: string): Record<string, unknown> {
+	return chain(id, name, [
+		manualTrigger(),
+		tokenNode('Token', credential),
+		httpRequestNode('HTTP Request', {
+			url,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'Authorization', value: '={{ $json.authorization_header }}' }] },
+		}),
+	]);
+}
+
+/** n8n's HTTP Request node using the credential as a predefined credential type. */
+export function httpNodeWithCredentialWorkflow(id: string, name: string, credential: CredentialRef, url: string): Record<string, unknown> {
+	return chain(id, name, [
+		manualTrigger(),
+		httpRequestNode('HTTP Request', { url, authentication: 'predefinedCredentialType', nodeCredentialType: 'hpeGreenLakeApi' }, { hpeGreenLakeApi: credential }),
+	]);
+}
