@@ -19,10 +19,10 @@ export interface CompatTarget {
 
 export const COMPAT_TARGETS: CompatTarget[] = [
 	{
-		n8nVersion: '1.82.3',
+		n8nVersion: '1.60.1',
 		nodeMajor: 20,
 		installer: 'npm-install',
-		why: 'oldest supported: n8n-workflow 1.80 has no NodeConnectionTypes, and its installer runs a plain npm install',
+		why: 'oldest supported: n8n-workflow 1.59 has no NodeConnectionTypes, and its installer runs a plain npm install',
 	},
 	{ n8nVersion: '1.123.81', nodeMajor: 20, installer: 'extract', why: 'the last 1.x line' },
 	{ n8nVersion: '2.41.1', nodeMajor: 24, installer: 'extract', why: 'the newest 2.x installable here' },
