@@ -1,6 +1,6 @@
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { MAIN_CONNECTION } from '../shared/connectionTypes';
 import { searchTenants } from '../shared/methods/listSearch';
 import { eventTriggerProperties } from './trigger/eventTrigger.description';
 import { receive } from './trigger/receive';
@@ -17,7 +17,7 @@ export class HpeGreenLakeEventTrigger implements INodeType {
 		description: 'Starts the workflow the moment GreenLake publishes an event (webhook, registered and removed automatically)',
 		defaults: { name: 'HPE GreenLake Event Trigger' },
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'hpeGreenLakeApi', required: true }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: eventTriggerProperties,

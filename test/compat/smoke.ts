@@ -306,12 +306,16 @@ export async function runSmoke(
 				const credentials = await httpJson('GET', `${baseUrl}/types/credentials.json`, undefined, { cookie });
 				assert(nodes.status === 200 && credentials.status === 200, `/types: HTTP ${nodes.status} / ${credentials.status}`);
 				const nodeNames = new Set((nodes.body as Array<{ name: string }>).map((node) => node.name));
-				const wanted = ['hpeGreenLake', 'hpeGreenLakeToken', 'hpeGreenLakeTrigger'].map((name) => `${PACKAGE}.${name}`);
+				// every node package.json lists, by its description name (the file name with a lower-case first letter)
+				const listed = (JSON.parse(await fs.readFile(path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE, 'package.json'), 'utf8')) as {
+					n8n: { nodes: string[] };
+				}).n8n.nodes.map((file) => path.basename(file, '.node.js'));
+				const wanted = listed.map((name) => `${PACKAGE}.${name[0].toLowerCase()}${name.slice(1)}`);
 				const missing = wanted.filter((name) => !nodeNames.has(name));
 				assert(missing.length === 0, `not loaded: ${missing.join(', ')}`);
 				const credentialNames = (credentials.body as Array<{ name: string }>).map((cred) => cred.name);
 				assert(credentialNames.includes('hpeGreenLakeApi'), 'credential hpeGreenLakeApi not loaded');
-				return '3 nodes and the credential in /types/nodes.json and /types/credentials.json';
+				return `${wanted.length} nodes and the credential in /types/nodes.json and /types/credentials.json`;
 			});
 
 			await step('credentialTest', async () => {

@@ -50,7 +50,7 @@ describe('the packed package', () => {
 });
 
 describe('loading the nodes', () => {
-	const nodeClasses = ['HpeGreenLake', 'HpeGreenLakeToken', 'HpeGreenLakeTrigger'];
+	const nodeClasses = ['HpeGreenLake', 'HpeGreenLakeEventTrigger', 'HpeGreenLakeToken', 'HpeGreenLakeTrigger'];
 
 	function loadAll(): Array<{ name: string; inputs: unknown; outputs: unknown }> {
 		return nodeClasses.map((className) => {
@@ -72,6 +72,7 @@ describe('loading the nodes', () => {
 		jest.dontMock('n8n-workflow');
 		expect(loaded).toEqual([
 			{ name: 'hpeGreenLake', inputs: ['main'], outputs: ['main'] },
+			{ name: 'hpeGreenLakeEventTrigger', inputs: [], outputs: ['main'] },
 			{ name: 'hpeGreenLakeToken', inputs: ['main'], outputs: ['main'] },
 			{ name: 'hpeGreenLakeTrigger', inputs: [], outputs: ['main'] },
 		]);
@@ -83,6 +84,6 @@ describe('loading the nodes', () => {
 		jest.isolateModules(() => {
 			loaded = loadAll();
 		});
-		expect(loaded.map((node) => node.outputs)).toEqual([[NodeConnectionTypes.Main], [NodeConnectionTypes.Main], [NodeConnectionTypes.Main]]);
+		expect(loaded.map((node) => node.outputs)).toEqual(nodeClasses.map(() => [NodeConnectionTypes.Main]));
 	});
 });
