@@ -2,7 +2,6 @@
 // no faults, no counters.
 import { auditLogEvent, handleEventsAdmin } from './eventsAdmin';
 import { validateFault } from './faults';
-import { findWorkspace } from './seed';
 import type { SandboxState } from './state';
 import type { AuditLog } from './types';
 
@@ -32,7 +31,7 @@ export function addAuditLogs(
 	workspaceId: unknown,
 	events: unknown,
 ): AuditLog[] {
-	if (typeof workspaceId !== 'string' || !findWorkspace(workspaceId))
+	if (typeof workspaceId !== 'string' || !state.workspaces.find(workspaceId))
 		throw new Error('unknown workspaceId');
 	if (!Array.isArray(events)) throw new Error('events must be an array');
 	for (const [i, e] of events.entries()) {

@@ -4,7 +4,8 @@ import { SEED, startSandbox } from './index';
 import type { SandboxOptions } from './types';
 
 const USAGE = `Usage: sandbox [--port N] [--host 127.0.0.1] [--token-ttl S] [--rate-window S]
-               [--audit-logs N] [--devices N] [--retry-after-header]`;
+               [--audit-logs N] [--devices N] [--retry-after-header]
+               [--tenants N] [--tenant-devices N] [--latency MS]`;
 
 export function parseArgs(argv: string[]): SandboxOptions {
 	const options: SandboxOptions = {};
@@ -41,6 +42,15 @@ export function parseArgs(argv: string[]): SandboxOptions {
 			case '--devices':
 				sizes.devices = num(flag, value(), 0);
 				break;
+			case '--tenants':
+				options.mspTenants = num(flag, value(), 0);
+				break;
+			case '--tenant-devices':
+				options.tenantSizes = { ...options.tenantSizes, devices: num(flag, value(), 0) };
+				break;
+			case '--latency':
+				options.latencyMs = num(flag, value(), 0);
+				break;
 			case '--retry-after-header':
 				options.retryAfterHeader = true;
 				break;
@@ -65,9 +75,10 @@ async function main(): Promise<void> {
 			`  client ${key.padEnd(10)} id=${c.clientId} workspace=${c.workspaceId} kind=${c.kind}`,
 		);
 	}
-	console.log(
-		`  tenants of ${SEED.workspaces.msp.name}: ${SEED.workspaces.tenants.map((t) => `${t.name}=${t.id}`).join(', ')}`,
-	);
+	const tenants = sandbox.tenants();
+	const shown = tenants.slice(0, 3).map((t) => `${t.name}=${t.id}`);
+	if (tenants.length > shown.length) shown.push(`… ${tenants.length - shown.length} more`);
+	console.log(`  tenants of ${SEED.workspaces.msp.name}: ${shown.join(', ')}`);
 	console.log('  secrets: see test/sandbox/seed.ts (SEED.clients.<name>.clientSecret)');
 	let stopping = false;
 	const stop = (): void => {

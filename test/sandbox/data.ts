@@ -2,7 +2,8 @@
 // the workspace id, so the same workspace always gets the same records. Timestamps are offsets from the
 // sandbox start time, so "the last 24 hours" always has data.
 import { randomBytes } from 'node:crypto';
-import { PLATFORM_SERVICE_OFFER, WORKSPACES, findWorkspace } from './seed';
+import { PLATFORM_SERVICE_OFFER } from './seed';
+import type { WorkspaceDirectory } from './seed';
 import { Prng } from './prng';
 import type { AuditLog, WorkspaceInfo } from './types';
 
@@ -186,10 +187,18 @@ export class DataStore {
 		readonly startMs: number,
 		readonly sizes: DataSizes,
 		readonly auditLogDays: number,
+		private readonly directory: WorkspaceDirectory,
+		/** sizes of MSP tenant workspaces (many tenants are usually seeded smaller), default `sizes` */
+		readonly tenantSizes: DataSizes = sizes,
 	) {}
 
+	/** The data sizes of one workspace. */
+	private sizesOf(ws: WorkspaceInfo): DataSizes {
+		return ws.workspaceType === 'MSP_TENANT' ? this.tenantSizes : this.sizes;
+	}
+
 	private ws(id: string): { info: WorkspaceInfo; data: WorkspaceData } {
-		const info = findWorkspace(id);
+		const info = this.directory.find(id);
 		if (!info) throw new Error(`unknown workspace ${id}`);
 		let data = this.workspaces.get(id);
 		if (!data) {
@@ -270,14 +279,15 @@ export class DataStore {
 
 	private generateAudit(ws: WorkspaceInfo): StoredAuditLog[] {
 		const rng = new Prng(`${ws.id}/audit`);
-		const n = this.sizes.auditLogs;
+		const sizes = this.sizesOf(ws);
+		const n = sizes.auditLogs;
 		const rangeMs = Math.max(2000, this.auditLogDays * DAY_MS);
 		// Random offsets back from start (at least 1 s), sorted so times ascend.
 		const offsets = new Float64Array(n);
 		for (let i = 0; i < n; i++) offsets[i] = 1000 + Math.floor(rng.next() * (rangeMs - 1000));
 		offsets.sort();
 		const wsRef = { id: ws.id, name: ws.name, type: auditWorkspaceType(ws) };
-		const users = Array.from({ length: Math.max(1, this.sizes.users) }, (_, i) => username(ws, i));
+		const users = Array.from({ length: Math.max(1, sizes.users) }, (_, i) => username(ws, i));
 		const noInfo = {};
 		const out: StoredAuditLog[] = new Array(n);
 		let previous = 0;
@@ -401,9 +411,9 @@ export class DataStore {
 		const rng = new Prng(`${ws.id}/devices`);
 		const tag = ws.id.slice(0, 2).toUpperCase();
 		const totalWeight = DEVICE_TYPES.reduce((s, d) => s + d.weight, 0);
-		const tenants = WORKSPACES.filter((w) => w.mspId === ws.id);
+		const tenants = this.directory.tenantsOf(ws.id);
 		const out: Resource[] = [];
-		for (let i = 0; i < this.sizes.devices; i++) {
+		for (let i = 0; i < this.sizesOf(ws).devices; i++) {
 			let roll = rng.int(totalWeight);
 			const kind = DEVICE_TYPES.find((d) => (roll -= d.weight) < 0) ?? DEVICE_TYPES[0];
 			const id = rng.uuid();
@@ -468,7 +478,7 @@ export class DataStore {
 
 	private generateSubscriptions(ws: WorkspaceInfo): Resource[] {
 		const rng = new Prng(`${ws.id}/subscriptions`);
-		return Array.from({ length: this.sizes.subscriptions }, (_, i): Resource => {
+		return Array.from({ length: this.sizesOf(ws).subscriptions }, (_, i): Resource => {
 			const id = rng.uuid();
 			const kind = rng.pick(SUBSCRIPTION_KINDS);
 			const start = this.past(rng, 0, 700);
@@ -517,7 +527,7 @@ export class DataStore {
 			'BLOCKED',
 			'SUSPENDED',
 		];
-		return Array.from({ length: this.sizes.users }, (_, i): Resource => {
+		return Array.from({ length: this.sizesOf(ws).users }, (_, i): Resource => {
 			const id = rng.uuid();
 			const createdAt = this.past(rng, 5, 900);
 			const name = username(ws, i);
@@ -540,7 +550,7 @@ export class DataStore {
 
 	private generateLocations(ws: WorkspaceInfo): Resource[] {
 		const rng = new Prng(`${ws.id}/locations`);
-		return Array.from({ length: this.sizes.locations }, (_, i): Resource => {
+		return Array.from({ length: this.sizesOf(ws).locations }, (_, i): Resource => {
 			const id = rng.uuid();
 			const [city, country, lat, lng] = rng.pick(CITIES);
 			const createdAt = this.past(rng, 10, 900);

@@ -2,6 +2,7 @@
 import { addAuditLogs, setTokenTtl } from './admin';
 import type { CloudEvent, DeliveryRecord } from './events';
 import { webhookSnapshot } from './eventsAdmin';
+import { SEED } from './seed';
 import { SandboxServer } from './server';
 import type { AuditLog, FaultControl, SandboxCounters, SandboxOptions } from './types';
 
@@ -30,6 +31,8 @@ export interface Sandbox {
 	counters(): SandboxCounters;
 	resetCounters(): void;
 	faults: FaultControl;
+	/** the seeded tenants of Acme MSP (`mspTenants`), in creation order, with the data each workspace serves */
+	tenants(): Array<{ id: string; name: string }>;
 	revokeAllTokens(): void;
 	/** stores events (defaults filled in) and returns them with their ids */
 	addAuditLogs(
@@ -74,6 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			inject: (fault) => state.faults.inject(fault),
 			clear: () => state.faults.clear(),
 		},
+		tenants: () => state.workspaces.tenantsOf(SEED.workspaces.msp.id).map(({ id, name }) => ({ id, name })),
 		revokeAllTokens: () => state.tokens.revokeAll(),
 		addAuditLogs: (workspaceId, events) => addAuditLogs(state, workspaceId, events),
 		setTokenTtl: (seconds) => setTokenTtl(state, seconds),

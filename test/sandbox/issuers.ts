@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { OAuthError } from './errors';
-import { CLIENTS, findWorkspace } from './seed';
+import { CLIENTS } from './seed';
 import type { SandboxState } from './state';
 import type { TokenRecord } from './tokens';
 import type { ClientKind, SeedClient } from './types';
@@ -132,7 +132,7 @@ function exchange(state: SandboxState, form: URLSearchParams, tenantId: string):
 	if (tokenState === 'expired') throw new OAuthError(400, 'invalid_grant', 'subject_token expired');
 	if (tokenState !== 'valid' || !record)
 		throw new OAuthError(400, 'invalid_grant', 'subject_token is invalid or revoked');
-	const tenant = findWorkspace(tenantId);
+	const tenant = state.workspaces.find(tenantId);
 	if (!tenant || tenant.mspId !== record.workspaceId) {
 		throw new OAuthError(
 			400,

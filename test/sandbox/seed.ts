@@ -70,33 +70,75 @@ export const SEED = {
 	platformServiceOffer: PLATFORM_SERVICE_OFFER,
 };
 
-/** Every workspace the sandbox knows, with the details the APIs need. */
-export const WORKSPACES: WorkspaceInfo[] = [
-	{
-		...msp,
-		workspaceType: 'MSP',
-		domain: 'acme-msp.example',
-		createdAt: '2023-03-14T09:26:53.589Z',
-	},
-	...tenants.map(
-		(t, i): WorkspaceInfo => ({
+/** Largest tenant count `mspTenants` accepts. */
+export const MAX_MSP_TENANTS = 1000;
+
+const mspWorkspace: WorkspaceInfo = {
+	...msp,
+	workspaceType: 'MSP',
+	domain: 'acme-msp.example',
+	createdAt: '2023-03-14T09:26:53.589Z',
+};
+const standardWorkspace: WorkspaceInfo = {
+	...standard,
+	workspaceType: 'STANDARD_ENTERPRISE',
+	domain: 'contoso.example',
+	createdAt: '2022-11-02T16:45:10.004Z',
+};
+
+/** Tenant number n (1-based) of Acme MSP: the three named tenants first, then "Tenant 0004" … "Tenant 1000". */
+function tenantWorkspace(n: number): WorkspaceInfo {
+	if (n <= tenants.length) {
+		const t = tenants[n - 1];
+		const i = n - 1;
+		return {
 			...t,
 			workspaceType: 'MSP_TENANT',
 			mspId: msp.id,
 			domain: `${t.name.split(' ')[1].toLowerCase()}.example`,
 			createdAt: `2023-0${4 + i}-0${1 + i}T12:00:0${i}.${100 + i}Z`,
-		}),
-	),
-	{
-		...standard,
-		workspaceType: 'STANDARD_ENTERPRISE',
-		domain: 'contoso.example',
-		createdAt: '2022-11-02T16:45:10.004Z',
-	},
-];
+		};
+	}
+	const number = String(n).padStart(4, '0');
+	const name = `Tenant ${number}`;
+	return {
+		id: workspaceId(name),
+		name,
+		workspaceType: 'MSP_TENANT',
+		mspId: msp.id,
+		domain: `tenant-${number}.example`,
+		// one tenant an hour from the start of 2024, so creation order is the tenant number
+		createdAt: new Date(Date.UTC(2024, 0, 1) + n * 3_600_000).toISOString(),
+	};
+}
+
+/** The workspaces of one sandbox instance: Acme MSP with `mspTenants` tenants, and Contoso Standard. */
+export class WorkspaceDirectory {
+	readonly all: WorkspaceInfo[];
+	private readonly byId: Map<string, WorkspaceInfo>;
+	private readonly tenantsByMsp = new Map<string, WorkspaceInfo[]>();
+
+	constructor(mspTenants = tenants.length) {
+		if (!Number.isInteger(mspTenants) || mspTenants < 0 || mspTenants > MAX_MSP_TENANTS)
+			throw new Error(`mspTenants must be a whole number from 0 to ${MAX_MSP_TENANTS}`);
+		const seeded = Array.from({ length: mspTenants }, (_, i) => tenantWorkspace(i + 1));
+		this.all = [mspWorkspace, ...seeded, standardWorkspace];
+		this.byId = new Map(this.all.map((w) => [w.id, w]));
+		for (const w of seeded) {
+			const list = this.tenantsByMsp.get(w.mspId!) ?? [];
+			list.push(w);
+			this.tenantsByMsp.set(w.mspId!, list);
+		}
+	}
+
+	find(id: string): WorkspaceInfo | undefined {
+		return this.byId.get(id);
+	}
+
+	/** The tenants of an MSP workspace, in creation order (empty for any other workspace). */
+	tenantsOf(mspId: string): WorkspaceInfo[] {
+		return this.tenantsByMsp.get(mspId) ?? [];
+	}
+}
 
 export const CLIENTS: SeedClient[] = Object.values(SEED.clients);
-
-export function findWorkspace(id: string): WorkspaceInfo | undefined {
-	return WORKSPACES.find((w) => w.id === id);
-}

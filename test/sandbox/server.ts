@@ -15,7 +15,7 @@ import { GlError, glErrorBody } from './errors';
 import { FaultQueue } from './faults';
 import { handleTokenRequest } from './issuers';
 import { RateLimiter } from './rateLimit';
-import { findWorkspace } from './seed';
+import { WorkspaceDirectory } from './seed';
 import type { SandboxState } from './state';
 import { TokenStore } from './tokens';
 import type { Fault, SandboxOptions } from './types';
@@ -163,6 +163,8 @@ export class SandboxServer {
 		const startMs = clock.now();
 		const windowSeconds = options.rateWindowSeconds ?? 60;
 		if (!(windowSeconds > 0)) throw new Error('rateWindowSeconds must be > 0');
+		const workspaces = new WorkspaceDirectory(options.mspTenants);
+		const sizes = { ...DEFAULT_SIZES, ...(options.sizes ?? {}) };
 		const state: SandboxState = {
 			options: {
 				tokenTtlSeconds: options.tokenTtlSeconds,
@@ -180,11 +182,11 @@ export class SandboxServer {
 			counters: new Counters(),
 			faults: new FaultQueue(),
 			limiter: new RateLimiter(windowSeconds, options.rateLimits),
-			data: new DataStore(
-				startMs,
-				{ ...DEFAULT_SIZES, ...(options.sizes ?? {}) },
-				options.auditLogDays ?? 90,
-			),
+			workspaces,
+			data: new DataStore(startMs, sizes, options.auditLogDays ?? 90, workspaces, {
+				...sizes,
+				...(options.tenantSizes ?? {}),
+			}),
 			// Both read the state lazily (the URL is only known after listen()).
 			tokens: new TokenStore(() => state.url, clock),
 			deviceOps: new DeviceOperations(() => state),
@@ -379,7 +381,7 @@ export class SandboxServer {
 			return;
 		}
 		const token = checked.record;
-		const workspace = findWorkspace(token.workspaceId)!;
+		const workspace = state.workspaces.find(token.workspaceId)!;
 
 		// Rate limit: per workspace and bucket, after auth (the gateway needs the workspace).
 		const rate = state.limiter.take(workspace.id, match.def.bucket, state.clock.now());

@@ -6,6 +6,7 @@ import type { DeviceOperations } from './api/devices';
 import type { EventsService } from './events';
 import type { FaultQueue } from './faults';
 import type { RateLimiter } from './rateLimit';
+import type { WorkspaceDirectory } from './seed';
 import type { TokenStore } from './tokens';
 
 export interface ResolvedOptions {
@@ -25,6 +26,8 @@ export interface SandboxState {
 	clock: Clock;
 	url: string;
 	tokens: TokenStore;
+	/** the workspaces of this instance (Acme MSP's tenant count is an option) */
+	workspaces: WorkspaceDirectory;
 	data: DataStore;
 	limiter: RateLimiter;
 	faults: FaultQueue;

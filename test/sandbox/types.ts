@@ -41,6 +41,11 @@ export interface SandboxOptions {
 		users?: number;
 		locations?: number;
 	};
+	/** tenants of the MSP workspace (Acme MSP), 0 to 1,000, default 3: Tenant Alpha, Bravo and Charlie, then
+	 * "Tenant 0004" … "Tenant 1000". Each has its own data and its own rate-limit windows. */
+	mspTenants?: number;
+	/** data sizes of each MSP tenant workspace (overrides `sizes` for tenants; 1,000 full-size tenants are big) */
+	tenantSizes?: SandboxOptions['sizes'];
 	/** spread of seeded audit logs, default 90 days back from sandbox start */
 	auditLogDays?: number;
 	/** fixed delay added to every (non-admin) response, default 0 */

@@ -9,7 +9,7 @@ import type { FilterClause } from '../filter';
 import { clauseMatches, parseFilter } from '../filter';
 import type { DataStore, StoredAuditLog } from '../data';
 import { byTimeThenId, toAuditLog } from '../data';
-import { PLATFORM_SERVICE_OFFER, WORKSPACES } from '../seed';
+import { PLATFORM_SERVICE_OFFER } from '../seed';
 import type { AuditLog } from '../types';
 import type { ApiContext, ApiResult, RouteDef } from './common';
 import { parsePaging, parseSelect, project } from './common';
@@ -175,7 +175,7 @@ function sourceList(ctx: ApiContext, tenantScope: boolean): StoredAuditLog[] {
 	const cached = mergedCache.get(data);
 	if (cached && cached.mspId === ctx.workspace.id && cached.version === data.auditVersion)
 		return cached.list;
-	const tenants = WORKSPACES.filter((w) => w.mspId === ctx.workspace.id);
+	const tenants = ctx.state.workspaces.tenantsOf(ctx.workspace.id);
 	const list = tenants.flatMap((t) => data.auditLogs(t.id)).sort(byTimeThenId);
 	mergedCache.set(data, { mspId: ctx.workspace.id, version: data.auditVersion, list });
 	return list;
@@ -261,7 +261,7 @@ function listLogs(version: Version) {
 
 /** A single log visible to the token: its own workspace's, or (MSP) one of its tenants'. */
 function findLog(ctx: ApiContext): AuditLog {
-	const candidates = [ctx.workspace, ...WORKSPACES.filter((w) => w.mspId === ctx.workspace.id)];
+	const candidates = [ctx.workspace, ...ctx.state.workspaces.tenantsOf(ctx.workspace.id)];
 	for (const ws of candidates) {
 		const found = ctx.state.data.auditLog(ws.id, ctx.params.id);
 		if (found) return toAuditLog(found);

@@ -5,7 +5,6 @@ import { forbidden, notFound } from '../errors';
 import type { FilterValue } from '../filter';
 import { compileFilter } from '../filter';
 import { hyphenate } from '../prng';
-import { WORKSPACES, findWorkspace } from '../seed';
 import type { SandboxState } from '../state';
 import type { WorkspaceInfo } from '../types';
 import type { ApiContext, ApiResult, RouteDef } from './common';
@@ -24,7 +23,7 @@ function tenantItem(
 	index: number,
 ): Record<string, unknown> {
 	const id = presentId(state, ws.id);
-	const msp = findWorkspace(ws.mspId ?? '');
+	const msp = state.workspaces.find(ws.mspId ?? '');
 	return {
 		id,
 		type: 'workspace',
@@ -55,7 +54,8 @@ function listTenants(ctx: ApiContext): ApiResult {
 		createdAt: { get: (t) => t.createdAt, ops: TIME_OPS },
 		updatedAt: { get: (t) => t.updatedAt, ops: TIME_OPS },
 	});
-	const tenants = WORKSPACES.filter((w) => w.mspId === ctx.workspace.id)
+	const tenants = ctx.state.workspaces
+		.tenantsOf(ctx.workspace.id)
 		.map((w, i) => tenantItem(ctx.state, w, i))
 		.filter(matches);
 	return { body: pageOf(tenants, paging) };
@@ -63,7 +63,7 @@ function listTenants(ctx: ApiContext): ApiResult {
 
 function getWorkspace(ctx: ApiContext): ApiResult {
 	const id = ctx.params.id.replace(/-/g, '').toLowerCase();
-	const target = /^[0-9a-f]{32}$/.test(id) ? findWorkspace(id) : undefined;
+	const target = /^[0-9a-f]{32}$/.test(id) ? ctx.state.workspaces.find(id) : undefined;
 	if (!target) throw notFound('Workspace not found', 'hpe.greenlake.workspaces');
 	const own = target.id === ctx.workspace.id;
 	const ownTenant = target.mspId !== undefined && target.mspId === ctx.workspace.id;
