@@ -66,6 +66,14 @@ export const PAGE_SIZES: Array<{ path: string; max: number; default: number }> =
 	{ path: '/events/v1beta1/subscriptions', max: 10, default: 10 },
 	{ path: '/compute-ops-mgmt/v1/servers', max: 100, default: 100 },
 ];
+/**
+ * Tenant picker search: GreenLake documents no substring operator for `/workspaces/v1/msp-tenants`, so a typed name
+ * is matched while paging through the tenants. One search reads pages until it has this many matches…
+ */
+export const TENANT_SEARCH_MIN_MATCHES = 50;
+/** …or has read this many pages (300 tenants each); the list's "load more" (paginationToken) goes on from there. */
+export const TENANT_SEARCH_MAX_PAGES = 20;
+
 /** Page size for list endpoints not in the table: GreenLake's smallest common maximum. */
 export const FALLBACK_PAGE_SIZE = 100;
 

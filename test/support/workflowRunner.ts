@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 
 import {
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PackageDirectoryLoader,
 	PollContext,
 	TriggersAndPollers,
@@ -181,6 +182,31 @@ export function createAdditionalData(options: {
 		logAiEvent: () => {},
 	};
 	return data as IWorkflowExecuteAdditionalData;
+}
+
+/**
+ * The context n8n gives a node's load-options / list-search methods (e.g. the Tenant picker) for `parameterPath` of a
+ * one-node workflow, with the node's credentials served from `credentials`.
+ */
+export function loadOptionsContext(
+	pkg: LoadedPackage,
+	credentials: CredentialStore,
+	node: INode,
+	parameterPath: string,
+): LoadOptionsContext {
+	const workflow = new Workflow({
+		id: 'load-options',
+		name: 'Load options',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	const additionalData = createAdditionalData({
+		credentialsHelper: new TestCredentialsHelper(credentials, pkg.credentialTypes),
+	});
+	return new LoadOptionsContext(workflow, workflow.getNode(node.name) as INode, additionalData, parameterPath);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,8 @@
 // async operations, the tenant list search, host allow-listing, Continue On Fail and bad input.
 // Run `npm run build` first.
 import {
-	TestCredentialsHelper,
-	createAdditionalData,
 	createCredentialStore,
+	loadOptionsContext,
 	loadPackage,
 	runWorkflow,
 	type CredentialStore,
@@ -19,8 +18,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
-import { LoadOptionsContext } from 'n8n-core';
-import { Workflow } from 'n8n-workflow';
 import type {
 	IDataObject,
 	ILoadOptionsFunctions,
@@ -358,19 +355,7 @@ describe('HPE GreenLake node (workflows against the full-size sandbox)', () => {
 			workspaceScope: 'tenant',
 			tenant: { __rl: true, mode: 'list', value: '' },
 		});
-		const workflow = new Workflow({
-			id: 'list-search',
-			name: 'List search',
-			nodes: [tenantNode],
-			connections: {},
-			active: false,
-			nodeTypes: pkg.nodeTypes,
-			settings: { executionOrder: 'v1' },
-		});
-		const additionalData = createAdditionalData({
-			credentialsHelper: new TestCredentialsHelper(store, pkg.credentialTypes),
-		});
-		const context = new LoadOptionsContext(workflow, workflow.getNode(NODE_NAME) as INode, additionalData, 'parameters.tenant');
+		const context = loadOptionsContext(pkg, store, tenantNode, 'parameters.tenant');
 		const nodeType = pkg.nodeTypes.getByName(NODE_TYPE) as INodeType;
 		const search = nodeType.methods?.listSearch?.searchTenants as (
 			this: ILoadOptionsFunctions,
