@@ -42,6 +42,12 @@ export const SERVICE_TOKEN_LIFETIME_S = 7200;
 /** A token is used only while more than this is left (see tokenEngine.refreshMarginMs for the rule). */
 export const DEFAULT_REFRESH_SKEW_S = 60;
 
+/**
+ * Most tokens one process keeps cached (the credentials' own and MSP tenant tokens together); beyond it the least
+ * recently used go, and expired ones are dropped anyway. About 2 KB each: a few MB at most.
+ */
+export const TOKEN_CACHE_MAX_ENTRIES = 2000;
+
 export const CLIENT_SECRET_MIN_LENGTH = 16;
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';

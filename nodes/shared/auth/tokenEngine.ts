@@ -5,12 +5,14 @@ import {
 	GREENLAKE_TOKEN_LIFETIME_S,
 	MAX_TOKEN_LIFETIME_S,
 	SERVICE_TOKEN_LIFETIME_S,
+	TOKEN_CACHE_MAX_ENTRIES,
 	TOKEN_MINT_DEADLINE_MS,
 } from '../config';
 import { withinDeadline } from '../http/deadline';
 import type { ClientConfig } from './clientConfig';
 import { tenantTokenUrl } from './clientConfig';
 import { GreenLakeAuthError, TokenRequestError } from './errors';
+import { TokenCache } from './tokenCache';
 import type { HttpRequestFn, MintedToken } from './grants';
 import { exchangeForTenantToken, mintClientCredentialsToken } from './grants';
 
@@ -133,10 +135,11 @@ export function refreshLeadMs(lifetimeSeconds: number, mintMs: number, processOf
  * - several processes (n8n queue mode) share a token through the credential store: a process past its refresh point
  *   adopts a newer stored token, keeps its own while another process has announced the refresh (down to the floor),
  *   or announces the refresh itself (claimRefresh) and mints;
- * - MSP: tenant tokens by RFC 8693 exchange of the cached MSP token, one cache entry per tenant.
+ * - MSP: tenant tokens by RFC 8693 exchange of the cached MSP token, one cache entry per tenant;
+ * - the cache is bounded (TokenCache: expired entries dropped, least recently used beyond TOKEN_CACHE_MAX_ENTRIES).
  */
 export class TokenEngine {
-	private readonly cache = new Map<string, CacheEntry>();
+	private readonly cache: TokenCache<CacheEntry>;
 	private readonly inFlight = new Map<string, Promise<CacheEntry>>();
 	/** How long a caller waits for a mint (its own or another's): a mint that never settles must not hold its waiters. */
 	mintWaitMs = TOKEN_MINT_DEADLINE_MS + 5_000;
@@ -149,13 +152,21 @@ export class TokenEngine {
 	/**
 	 * @param processId names this process in refresh claims stored beside the token (not a secret)
 	 * @param random source of this process's refresh-point offset
+	 * @param maxCachedTokens bound of the token cache
 	 */
 	constructor(
 		private readonly now: () => number = Date.now,
 		readonly processId: string = randomBytes(8).toString('hex'),
 		random: () => number = Math.random,
+		maxCachedTokens: number = TOKEN_CACHE_MAX_ENTRIES,
 	) {
 		this.processOffset = random();
+		this.cache = new TokenCache(maxCachedTokens, now, (entry) => this.phase(entry.token) === 'expired');
+	}
+
+	/** How many tokens this process holds (the bound is TOKEN_CACHE_MAX_ENTRIES). */
+	get cachedTokenCount(): number {
+		return this.cache.size;
 	}
 
 	/** Returns a token that is good for at least the refresh margin (and minRemainingSeconds), minting if needed. */
