@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 
 import { normalizeWorkspaceId } from '../auth/clientConfig';
 import { TENANT_SEARCH_MAX_PAGES, TENANT_SEARCH_MIN_MATCHES } from '../config';
-import { pageItems } from '../transport/pagination';
+import { listPageItems } from '../transport/pagination';
 import { greenLakeRequest } from '../transport/request';
 import { openSession, type GreenLakeSession } from '../transport/session';
 
@@ -21,7 +21,8 @@ async function tenantPage(
 	qs: IDataObject,
 ): Promise<{ items: IDataObject[]; total: number }> {
 	const response = await greenLakeRequest(ctx, session, { method: 'GET', url: TENANTS_PATH, qs, maxWaitSeconds: 20 });
-	return { items: pageItems(response.body), total: Number((response.body as IDataObject)?.total) };
+	// A page without a list (a proxy's page) is an error, not "no tenants".
+	return { items: listPageItems(ctx, response, 'GET'), total: Number((response.body as IDataObject)?.total) };
 }
 
 const toEntry = (tenant: IDataObject): INodeListSearchItems => ({
